@@ -1,0 +1,89 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+
+/**
+ * PGlite has no cross-process lock: two processes on one data folder lose writes
+ * (STACK-NOTES). Whoever opens the folder holds this file; a second process is refused,
+ * and a lock left by a process that no longer exists is taken over.
+ */
+export class DataFolderLockedError extends Error {
+  override name = 'DataFolderLockedError'
+}
+
+interface LockContent {
+  pid: number
+  host: string
+  command: string
+  since: string
+}
+
+export interface DataFolderLock {
+  file: string
+  release(): void
+}
+
+export function lockFilePath(dataDir: string): string {
+  return path.join(dataDir, 'upstream.lock')
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+function readLock(file: string): LockContent | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as LockContent
+  } catch {
+    return undefined
+  }
+}
+
+export function acquireDataFolderLock(
+  dataDir: string,
+  command: string,
+  log: (message: string) => void = (message) => console.warn(message),
+): DataFolderLock {
+  fs.mkdirSync(dataDir, { recursive: true })
+  const file = lockFilePath(dataDir)
+  const content: LockContent = { pid: process.pid, host: os.hostname(), command, since: new Date().toISOString() }
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      fs.writeFileSync(file, JSON.stringify(content), { flag: 'wx' })
+      let released = false
+      return {
+        file,
+        release() {
+          if (released) return
+          released = true
+          const current = readLock(file)
+          if (current?.pid === process.pid) fs.rmSync(file, { force: true })
+        },
+      }
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+    }
+    const holder = readLock(file)
+    const sameHost = holder?.host === os.hostname()
+    if (holder && sameHost && holder.pid !== process.pid && processIsAlive(holder.pid)) {
+      throw new DataFolderLockedError(
+        `The data folder ${dataDir} is in use by process ${holder.pid} (${holder.command}, since ${holder.since}). ` +
+          'Stop that process first, or point DATABASE_URL at a PostgreSQL server to share one database.',
+      )
+    }
+    if (holder && !sameHost) {
+      throw new DataFolderLockedError(
+        `The data folder ${dataDir} is locked by process ${holder.pid} on host ${holder.host}. ` +
+          `If that host is gone, remove ${file} by hand.`,
+      )
+    }
+    log(`Taking over a stale lock on ${dataDir} left by process ${holder?.pid ?? 'unknown'}, which is no longer running`)
+    fs.rmSync(file, { force: true })
+  }
+  throw new DataFolderLockedError(`Could not lock the data folder ${dataDir}: another process keeps taking it`)
+}

@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely'
+import * as platform from './0001-platform.ts'
+
+/**
+ * Every migration, in order. Listed by hand rather than read from the folder so that the
+ * set is fixed at build time and a stray file cannot run.
+ */
+export const migrations: Record<string, Migration> = {
+  '0001-platform': platform,
+}

@@ -1,0 +1,4 @@
+import type { PlatformTables } from '../modules/platform/tables.ts'
+
+/** The whole database as Kysely sees it: each module contributes its own tables. */
+export type Database = PlatformTables

@@ -1,0 +1,82 @@
+/**
+ * Roles and what each may do. Routes name a permission; a role either has it or not.
+ * Personal data needs more than a permission: a sharing agreement (see sharing.ts).
+ */
+export const ROLES = [
+  'administrator',
+  'analyst',
+  'officer',
+  'partner_practitioner',
+  'supervisor',
+  'strategic_lead',
+  'auditor',
+] as const
+export type Role = (typeof ROLES)[number]
+
+export const ROLE_LABELS: Record<Role, string> = {
+  administrator: 'Administrator',
+  analyst: 'Analyst',
+  officer: 'Neighbourhood officer',
+  partner_practitioner: 'Partner practitioner',
+  supervisor: 'Supervisor',
+  strategic_lead: 'Strategic lead',
+  auditor: 'Auditor (data protection officer)',
+}
+
+export const ROLE_DESCRIPTIONS: Record<Role, string> = {
+  administrator: 'Runs the system: organisations, teams, users, roles and sharing agreements.',
+  analyst: 'Imports data and runs analyses of where harm concentrates and what repeats.',
+  officer: 'Works referrals and problem-solving plans for a neighbourhood.',
+  partner_practitioner: 'Receives and works referrals in a partner organisation, within its sharing agreements.',
+  supervisor: "Screens and assigns work, quality-assures plans, reads the audit of their team's actions.",
+  strategic_lead: 'Follows deliverables, indicators, budgets and evaluations for the board.',
+  auditor: 'Reads and searches the whole audit log, for the data protection officer.',
+}
+
+export const PERMISSIONS = {
+  'admin:partnership': 'Change the partnership settings',
+  'admin:organisations': 'Manage organisations and their sign-in',
+  'admin:teams': 'Manage teams and their members',
+  'admin:users': 'Manage user accounts and end their sessions',
+  'admin:roles': 'See roles and their permissions',
+  'admin:sharing-agreements': 'Manage information-sharing agreements',
+  'audit:read-all': 'Search the whole audit log',
+  'audit:read-team': "Search the audit log for the actions of one's own teams",
+  'api:read-self': 'Read one’s own account through the API',
+} as const
+export type Permission = keyof typeof PERMISSIONS
+
+const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  administrator: [
+    'admin:partnership',
+    'admin:organisations',
+    'admin:teams',
+    'admin:users',
+    'admin:roles',
+    'admin:sharing-agreements',
+    'audit:read-all',
+    'api:read-self',
+  ],
+  analyst: ['api:read-self'],
+  officer: ['api:read-self'],
+  partner_practitioner: ['api:read-self'],
+  supervisor: ['audit:read-team', 'api:read-self'],
+  strategic_lead: ['api:read-self'],
+  auditor: ['audit:read-all', 'api:read-self'],
+}
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value)
+}
+
+export function isPermission(value: unknown): value is Permission {
+  return typeof value === 'string' && Object.hasOwn(PERMISSIONS, value)
+}
+
+export function permissionsOf(role: Role): readonly Permission[] {
+  return ROLE_PERMISSIONS[role]
+}
+
+export function roleHasPermission(role: Role, permission: Permission): boolean {
+  return ROLE_PERMISSIONS[role].includes(permission)
+}
