@@ -1,4 +1,5 @@
 import type { PlatformTables } from '../modules/platform/tables.ts'
+import type { OidcTables } from '../modules/platform/auth/oidc-tables.ts'
 
 /** The whole database as Kysely sees it: each module contributes its own tables. */
-export type Database = PlatformTables
+export type Database = PlatformTables & OidcTables

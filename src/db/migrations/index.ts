@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely'
 import * as platform from './0001-platform.ts'
+import * as oidc from './0003-oidc.ts'
 
 /**
  * Every migration, in order. Listed by hand rather than read from the folder so that the
@@ -7,4 +8,5 @@ import * as platform from './0001-platform.ts'
  */
 export const migrations: Record<string, Migration> = {
   '0001-platform': platform,
+  '0003-oidc': oidc,
 }
