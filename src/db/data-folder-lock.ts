@@ -44,6 +44,20 @@ function readLock(file: string): LockContent | undefined {
   }
 }
 
+/**
+ * Writes the lock whole, then links it into place: link fails if the lock exists, and a
+ * rival never sees an empty file (which it would take for a stale lock and remove).
+ */
+function createLockFile(file: string, content: LockContent): void {
+  const draft = `${file}.${process.pid}.draft`
+  fs.writeFileSync(draft, JSON.stringify(content))
+  try {
+    fs.linkSync(draft, file)
+  } finally {
+    fs.rmSync(draft, { force: true })
+  }
+}
+
 export function acquireDataFolderLock(
   dataDir: string,
   command: string,
@@ -54,7 +68,7 @@ export function acquireDataFolderLock(
   const content: LockContent = { pid: process.pid, host: os.hostname(), command, since: new Date().toISOString() }
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      fs.writeFileSync(file, JSON.stringify(content), { flag: 'wx' })
+      createLockFile(file, content)
       let released = false
       return {
         file,

@@ -46,7 +46,6 @@ export async function startServer(config: Config, print: (line: string) => void 
   const address = app.server.address()
   const port = typeof address === 'object' && address ? address.port : config.port
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`
-  print(`Upstream is running at ${url} (database: ${database.driver === 'pglite' ? `embedded, in ${database.location}` : database.location})`)
 
   const checkpointTimer = setInterval(() => {
     writeAuditCheckpoint(database.db, config.auditCheckpointDir, 'periodic').catch((error) => app?.log.error({ err: error }, 'audit checkpoint failed'))
@@ -67,6 +66,8 @@ export async function startServer(config: Config, print: (line: string) => void 
     else print(`Received ${signal}: finishing requests and stopping`)
     await stop()
   })
+  // Announced only now, so that a SIGTERM sent as soon as the line appears is a graceful stop.
+  print(`Upstream is running at ${url} (database: ${database.driver === 'pglite' ? `embedded, in ${database.location}` : database.location})`)
   return {
     app,
     database,
