@@ -36,11 +36,41 @@ function processIsAlive(pid: number): boolean {
   }
 }
 
-function readLock(file: string): LockContent | undefined {
+function readLockText(file: string): string | undefined {
   try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as LockContent
+    return fs.readFileSync(file, 'utf8')
   } catch {
     return undefined
+  }
+}
+
+function readLock(file: string): LockContent | undefined {
+  try {
+    return JSON.parse(readLockText(file) ?? '') as LockContent
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Removes the lock only if it still holds what was judged stale, under a short-lived guard
+ * file: two processes taking over the same stale lock must not remove each other's new one.
+ */
+function removeStaleLock(file: string, staleText: string | undefined): void {
+  const guard = `${file}.takeover`
+  try {
+    fs.writeFileSync(guard, String(process.pid), { flag: 'wx' })
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+    // Another process is taking over; a guard older than a few seconds was left by a crash.
+    const age = Date.now() - (fs.statSync(guard, { throwIfNoEntry: false })?.mtimeMs ?? Date.now())
+    if (age > 5_000) fs.rmSync(guard, { force: true })
+    return
+  }
+  try {
+    if (readLockText(file) === staleText) fs.rmSync(file, { force: true })
+  } finally {
+    fs.rmSync(guard, { force: true })
   }
 }
 
@@ -58,6 +88,9 @@ function createLockFile(file: string, content: LockContent): void {
   }
 }
 
+/** Folders this process holds now: a lock with our own pid is only stale if we do not hold it (pid reuse after a restart). */
+const heldByThisProcess = new Set<string>()
+
 export function acquireDataFolderLock(
   dataDir: string,
   command: string,
@@ -65,16 +98,21 @@ export function acquireDataFolderLock(
 ): DataFolderLock {
   fs.mkdirSync(dataDir, { recursive: true })
   const file = lockFilePath(dataDir)
+  if (heldByThisProcess.has(file)) {
+    throw new DataFolderLockedError(`The data folder ${dataDir} is already open in this process`)
+  }
   const content: LockContent = { pid: process.pid, host: os.hostname(), command, since: new Date().toISOString() }
-  for (let attempt = 0; attempt < 3; attempt++) {
+  for (let attempt = 0; attempt < 20; attempt++) {
     try {
       createLockFile(file, content)
+      heldByThisProcess.add(file)
       let released = false
       return {
         file,
         release() {
           if (released) return
           released = true
+          heldByThisProcess.delete(file)
           const current = readLock(file)
           if (current?.pid === process.pid) fs.rmSync(file, { force: true })
         },
@@ -82,6 +120,7 @@ export function acquireDataFolderLock(
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
     }
+    const holderText = readLockText(file)
     const holder = readLock(file)
     const sameHost = holder?.host === os.hostname()
     if (holder && sameHost && holder.pid !== process.pid && processIsAlive(holder.pid)) {
@@ -96,8 +135,9 @@ export function acquireDataFolderLock(
           `If that host is gone, remove ${file} by hand.`,
       )
     }
+    if (holderText === undefined) continue
     log(`Taking over a stale lock on ${dataDir} left by process ${holder?.pid ?? 'unknown'}, which is no longer running`)
-    fs.rmSync(file, { force: true })
+    removeStaleLock(file, holderText)
   }
   throw new DataFolderLockedError(`Could not lock the data folder ${dataDir}: another process keeps taking it`)
 }
