@@ -1,5 +1,6 @@
 import type { PlatformTables } from '../modules/platform/tables.ts'
 import type { OidcTables } from '../modules/platform/auth/oidc-tables.ts'
+import type { MfaTables } from '../modules/platform/auth/mfa-tables.ts'
 
 /** The whole database as Kysely sees it: each module contributes its own tables. */
-export type Database = PlatformTables & OidcTables
+export type Database = PlatformTables & OidcTables & MfaTables

@@ -82,6 +82,8 @@ export function registerRequestContext(app: FastifyInstance): void {
 
   app.addHook('onRequest', async (request, reply) => {
     request.cspNonce = randomBytes(16).toString('base64')
+    // Static files need no session: spare the database a lookup per stylesheet and image.
+    if (request.url.startsWith('/build/') || request.url.startsWith('/assets/')) return
     const access = request.routeOptions.config?.access as RouteAccess | undefined
     // Not-found requests have no route: leave them to the 404 handler, signed in or not.
     await loadSession(request, reply)

@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely'
 import * as platform from './0001-platform.ts'
+import * as authMfa from './0002-auth-mfa.ts'
 import * as oidc from './0003-oidc.ts'
 
 /**
@@ -8,5 +9,6 @@ import * as oidc from './0003-oidc.ts'
  */
 export const migrations: Record<string, Migration> = {
   '0001-platform': platform,
+  '0002-auth-mfa': authMfa,
   '0003-oidc': oidc,
 }
