@@ -11,7 +11,7 @@ const STAFF_LINKS: { href: string; text: string; permission?: Permission }[] = [
   { href: '/home', text: 'Home' },
   { href: '/admin', text: 'Administration', permission: 'admin:users' },
   { href: '/audit', text: 'Audit log', permission: 'audit:read-all' },
-  { href: '/audit', text: 'Audit log', permission: 'audit:read-team' },
+  { href: '/audit/team', text: 'Audit log', permission: 'audit:read-team' },
   { href: '/account', text: 'Your account' },
 ]
 

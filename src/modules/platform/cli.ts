@@ -1,4 +1,9 @@
 import type { Command } from 'commander'
+import { registerAdminCommands } from './admin/cli-commands.ts'
+import { registerAuditCommands } from './audit/cli.ts'
 
 /** The platform's commands: users, orgs, audit. */
-export function registerPlatformCommands(_program: Command): void {}
+export function registerPlatformCommands(program: Command): void {
+  registerAdminCommands(program)
+  registerAuditCommands(program)
+}

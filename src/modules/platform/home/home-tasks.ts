@@ -14,7 +14,7 @@ const TASKS: (HomeTask & { permission?: Permission })[] = [
   { href: '/admin/roles', title: 'Roles', description: 'What each role may do.', permission: 'admin:roles' },
   { href: '/admin/partnership', title: 'Partnership settings', description: 'Name, force and areas served.', permission: 'admin:partnership' },
   { href: '/audit', title: 'Audit log', description: 'Search who viewed, changed or shared what.', permission: 'audit:read-all' },
-  { href: '/audit', title: "Your teams' audit log", description: 'Search the actions of the people in your teams.', permission: 'audit:read-team' },
+  { href: '/audit/team', title: "Your teams' audit log", description: 'Search the actions of the people in your teams.', permission: 'audit:read-team' },
   { href: '/account', title: 'Your account', description: 'Change your password, see your sessions.' },
 ]
 
