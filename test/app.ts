@@ -1,3 +1,6 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { ManualClock } from '../src/clock.ts'
 import { readConfig, type Config } from '../src/config.ts'
@@ -10,7 +13,8 @@ export async function testApp(
   options: { config?: Partial<Config>; clock?: ManualClock } & BuildOptions = {},
 ): Promise<{ app: FastifyInstance; clock: ManualClock; config: Config }> {
   const clock = options.clock ?? new ManualClock(new Date())
-  const config = { ...readConfig({ UPSTREAM_DATA_DIR: '.test-data' }), demoData: false, ...options.config }
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'upstream-test-'))
+  const config = { ...readConfig({ UPSTREAM_DATA_DIR: dataDir }), demoData: false, ...options.config }
   const app = await buildApp({ config, db: database.db, clock, driver: database.driver }, options)
   await app.ready()
   return { app, clock, config }

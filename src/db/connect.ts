@@ -55,6 +55,8 @@ export function fromPglite(pglite: PGlite, location: string, lock?: DataFolderLo
     driver: 'pglite',
     location,
     async close() {
+      // After a failed query the pg adapter settles on the next turn; destroying before then never returns.
+      await new Promise(setImmediate)
       await db.destroy()
       await pglite.close()
       lock?.release()
