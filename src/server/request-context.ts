@@ -34,8 +34,14 @@ declare module 'fastify' {
     cspNonce: string
     /** The token every form on this page must send back as _csrf. */
     csrfToken: string
-    /** Writes an audit entry with this request's actor, request id and address filled in. */
-    audit(entry: Omit<AuditEntryInput, 'actorUserId' | 'actorOrganisationId' | 'requestId' | 'ip'>): Promise<number>
+    /**
+     * Writes an audit entry with this request's actor, request id and address filled in.
+     * Pass the transaction of the change it records, so that both commit or neither does.
+     */
+    audit(
+      entry: Omit<AuditEntryInput, 'actorUserId' | 'actorOrganisationId' | 'requestId' | 'ip'>,
+      trx?: Kysely<Database>,
+    ): Promise<number>
   }
 }
 
@@ -69,8 +75,8 @@ export function registerRequestContext(app: FastifyInstance): void {
   app.decorateRequest('sessionProblem', null)
   app.decorateRequest('cspNonce', '')
   app.decorateRequest('csrfToken', '')
-  app.decorateRequest('audit', async function (this: FastifyRequest, entry) {
-    return recordAudit(db, {
+  app.decorateRequest('audit', async function (this: FastifyRequest, entry, trx) {
+    return recordAudit(trx ?? db, {
       ...entry,
       occurredAt: entry.occurredAt ?? clock.now(),
       actorUserId: this.user?.id ?? null,

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { defineRoutes } from '../../../server/define-route.ts'
+import { inTransaction } from '../../../db/in-transaction.ts'
 import { ORGANISATION_KIND_LABELS } from '../organisation-kinds.ts'
 import { CONFLICT_MESSAGE, errorListOf, flashFrom, formChecked, formText, formVersion, paramId, submitForm } from './forms.ts'
 import {
@@ -89,8 +90,10 @@ export function registerOrganisationRoutes(app: FastifyInstance): void {
       return submitForm(
         reply,
         async () => {
-          const organisation = await createOrganisation(db, input, clock.now())
-          await request.audit({ action: 'collect', event: 'CREATE_ORGANISATION', recordType: 'organisation', recordIds: [organisation.id] })
+          await inTransaction(db, async (trx) => {
+            const organisation = await createOrganisation(trx, input, clock.now())
+            await request.audit({ action: 'collect', event: 'CREATE_ORGANISATION', recordType: 'organisation', recordIds: [organisation.id] }, trx)
+          })
           return reply.redirect('/admin/organisations?saved=created', 303)
         },
         { invalid: (errors) => renderForm(reply, { values: input, errors }) },
@@ -117,13 +120,15 @@ export function registerOrganisationRoutes(app: FastifyInstance): void {
       return submitForm(
         reply,
         async () => {
-          const updated = await updateOrganisation(db, organisation.id, formVersion(request.body), input, clock.now())
-          await request.audit({
-            action: 'alter',
-            event: 'UPDATE_ORGANISATION',
-            recordType: 'organisation',
-            recordIds: [organisation.id],
-            details: { fields: updated.changedFields },
+          await inTransaction(db, async (trx) => {
+            const updated = await updateOrganisation(trx, organisation.id, formVersion(request.body), input, clock.now())
+            await request.audit({
+              action: 'alter',
+              event: 'UPDATE_ORGANISATION',
+              recordType: 'organisation',
+              recordIds: [organisation.id],
+              details: { fields: updated.changedFields },
+            }, trx)
           })
           return reply.redirect('/admin/organisations?saved=updated', 303)
         },

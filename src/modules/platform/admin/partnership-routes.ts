@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { defineRoutes } from '../../../server/define-route.ts'
+import { inTransaction } from '../../../db/in-transaction.ts'
 import { CONFLICT_MESSAGE, errorListOf, flashFrom, formText, formVersion, submitForm } from './forms.ts'
 import { loadPartnership, partnershipInputOf, updatePartnership, type PartnershipInput } from './partnership-settings.ts'
 import type { FieldErrors } from './validation.ts'
@@ -42,9 +43,11 @@ export function registerPartnershipRoutes(app: FastifyInstance): void {
       return submitForm(
         reply,
         async () => {
-          const updated = await updatePartnership(db, version, input, clock.now())
+          await inTransaction(db, async (trx) => {
+            const updated = await updatePartnership(trx, version, input, clock.now())
+            await request.audit({ action: 'alter', event: 'UPDATE_PARTNERSHIP', recordType: 'partnership', recordIds: ['1'], details: { fields: updated.changedFields } }, trx)
+          })
           await request.server.refreshPartnership()
-          await request.audit({ action: 'alter', event: 'UPDATE_PARTNERSHIP', recordType: 'partnership', recordIds: ['1'], details: { fields: updated.changedFields } })
           return reply.redirect('/admin/partnership?saved=updated', 303)
         },
         {

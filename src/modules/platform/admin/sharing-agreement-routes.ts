@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { defineRoutes } from '../../../server/define-route.ts'
+import { inTransaction } from '../../../db/in-transaction.ts'
 import { DATA_CLASSES, DATA_CLASS_NAMES, PURPOSE_LABELS } from '../data-classes.ts'
 import { partnershipDate } from '../sharing.ts'
 import { CONFLICT_MESSAGE, errorListOf, flashFrom, formChecked, formList, formText, formVersion, paramId, submitForm } from './forms.ts'
@@ -150,8 +151,10 @@ export function registerSharingAgreementRoutes(app: FastifyInstance): void {
       return submitForm(
         reply,
         async () => {
-          const agreement = await createAgreement(db, input, clock.now())
-          await request.audit({ action: 'collect', event: 'CREATE_SHARING_AGREEMENT', recordType: 'sharing_agreement', recordIds: [agreement.id] })
+          await inTransaction(db, async (trx) => {
+            const agreement = await createAgreement(trx, input, clock.now())
+            await request.audit({ action: 'collect', event: 'CREATE_SHARING_AGREEMENT', recordType: 'sharing_agreement', recordIds: [agreement.id] }, trx)
+          })
           return reply.redirect('/admin/sharing-agreements?saved=created', 303)
         },
         { invalid: (errors) => renderForm(reply, { values: input, errors }) },
@@ -190,13 +193,15 @@ export function registerSharingAgreementRoutes(app: FastifyInstance): void {
       const agreement = await getAgreement(db, paramId(request))
       const input = inputFrom(request.body)
       return withConflictPage(request, reply, agreement, input, async () => {
-        const updated = await updateAgreement(db, agreement.id, formVersion(request.body), input, clock.now())
-        await request.audit({
-          action: 'alter',
-          event: 'UPDATE_SHARING_AGREEMENT',
-          recordType: 'sharing_agreement',
-          recordIds: [agreement.id],
-          details: { fields: updated.changedFields },
+        await inTransaction(db, async (trx) => {
+          const updated = await updateAgreement(trx, agreement.id, formVersion(request.body), input, clock.now())
+          await request.audit({
+            action: 'alter',
+            event: 'UPDATE_SHARING_AGREEMENT',
+            recordType: 'sharing_agreement',
+            recordIds: [agreement.id],
+            details: { fields: updated.changedFields },
+          }, trx)
         })
         return reply.redirect('/admin/sharing-agreements?saved=updated', 303)
       })
@@ -211,13 +216,15 @@ export function registerSharingAgreementRoutes(app: FastifyInstance): void {
       handler: async (request, reply) => {
         const agreement = await getAgreement(db, paramId(request))
         return withConflictPage(request, reply, agreement, inputOf(agreement), async () => {
-          await setAgreementStatus(db, agreement.id, formVersion(request.body), status, clock.now())
-          await request.audit({
-            action: 'alter',
-            event: status === 'suspended' ? 'SUSPEND_SHARING_AGREEMENT' : 'REACTIVATE_SHARING_AGREEMENT',
-            recordType: 'sharing_agreement',
-            recordIds: [agreement.id],
-            details: { fields: agreement.status === status ? [] : ['status'] },
+          await inTransaction(db, async (trx) => {
+            await setAgreementStatus(trx, agreement.id, formVersion(request.body), status, clock.now())
+            await request.audit({
+              action: 'alter',
+              event: status === 'suspended' ? 'SUSPEND_SHARING_AGREEMENT' : 'REACTIVATE_SHARING_AGREEMENT',
+              recordType: 'sharing_agreement',
+              recordIds: [agreement.id],
+              details: { fields: agreement.status === status ? [] : ['status'] },
+            }, trx)
           })
           return reply.redirect(`/admin/sharing-agreements/${agreement.id}?saved=${status === 'suspended' ? 'suspended' : 'reactivated'}`, 303)
         })

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { defineRoutes } from '../../../server/define-route.ts'
+import { inTransaction } from '../../../db/in-transaction.ts'
 import { CONFLICT_MESSAGE, errorListOf, flashFrom, formList, formText, formVersion, paramId, submitForm } from './forms.ts'
 import { listOrganisations } from './organisations.ts'
 import { createTeam, emptyTeamInput, getTeam, listTeams, TEAM_KIND_LABELS, updateTeam, type Team, type TeamInput } from './teams.ts'
@@ -77,8 +78,10 @@ export function registerTeamRoutes(app: FastifyInstance): void {
       return submitForm(
         reply,
         async () => {
-          const team = await createTeam(db, input)
-          await request.audit({ action: 'collect', event: 'CREATE_TEAM', recordType: 'team', recordIds: [team.id] })
+          await inTransaction(db, async (trx) => {
+            const team = await createTeam(trx, input)
+            await request.audit({ action: 'collect', event: 'CREATE_TEAM', recordType: 'team', recordIds: [team.id] }, trx)
+          })
           return reply.redirect('/admin/teams?saved=created', 303)
         },
         { invalid: (errors) => renderForm(request, reply, { values: input, errors }) },
@@ -106,8 +109,10 @@ export function registerTeamRoutes(app: FastifyInstance): void {
       return submitForm(
         reply,
         async () => {
-          const updated = await updateTeam(db, team.id, formVersion(request.body), input)
-          await request.audit({ action: 'alter', event: 'UPDATE_TEAM', recordType: 'team', recordIds: [team.id], details: { fields: updated.changedFields } })
+          await inTransaction(db, async (trx) => {
+            const updated = await updateTeam(trx, team.id, formVersion(request.body), input)
+            await request.audit({ action: 'alter', event: 'UPDATE_TEAM', recordType: 'team', recordIds: [team.id], details: { fields: updated.changedFields } }, trx)
+          })
           return reply.redirect('/admin/teams?saved=updated', 303)
         },
         {

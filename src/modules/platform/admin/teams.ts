@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import type { Database } from '../../../db/schema.ts'
 import { invalid, notFound, staleVersion } from '../../../errors.ts'
 import { changedFields, checkText, isUniqueViolation, isUuid, type FieldErrors } from './validation.ts'
+import { inTransaction } from '../../../db/in-transaction.ts'
 
 export const TEAM_KIND_LABELS = {
   neighbourhood_team: 'Neighbourhood team',
@@ -93,7 +94,7 @@ export async function createTeam(db: Kysely<Database>, input: TeamInput): Promis
   const { memberIds, ...values } = await validate(db, input)
   if (await nameTaken(db, values.organisation_id, values.name)) throw duplicateName(values.name)
   try {
-    const id = await db.transaction().execute(async (trx) => {
+    const id = await inTransaction(db, async (trx) => {
       const row = await trx.insertInto('team').values(values).returning('id').executeTakeFirstOrThrow()
       if (memberIds.length) await trx.insertInto('team_membership').values(memberIds.map((user_id) => ({ team_id: row.id, user_id }))).execute()
       return row.id
@@ -119,7 +120,7 @@ export async function updateTeam(
     { name: values.name, kind: values.kind, organisationId: values.organisation_id, memberIds },
   )
   try {
-    await db.transaction().execute(async (trx) => {
+    await inTransaction(db, async (trx) => {
       const updated = await trx
         .updateTable('team')
         .set((eb) => ({ ...values, version: eb('version', '+', 1) }))

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { defineRoutes } from '../../../server/define-route.ts'
+import { inTransaction } from '../../../db/in-transaction.ts'
 import { isRole, ROLE_LABELS, ROLES } from '../roles.ts'
 import { CONFLICT_MESSAGE, errorListOf, flashFrom, formList, formText, formVersion, paramId, queryText, submitForm } from './forms.ts'
 import { listOrganisations } from './organisations.ts'
@@ -173,8 +174,11 @@ export function registerUserRoutes(app: FastifyInstance): void {
       return submitForm(
         reply,
         async () => {
-          const created = await createUser(db, input, clock.now())
-          await request.audit({ action: 'collect', event: 'CREATE_USER', recordType: 'user', recordIds: [created.user.id] })
+          const created = await inTransaction(db, async (trx) => {
+            const created = await createUser(trx, input, clock.now())
+            await request.audit({ action: 'collect', event: 'CREATE_USER', recordType: 'user', recordIds: [created.user.id] }, trx)
+            return created
+          })
           reply.code(201)
           return renderPassword(reply, created.user, created.initialPassword!, true)
         },
@@ -216,8 +220,10 @@ export function registerUserRoutes(app: FastifyInstance): void {
       return submitForm(
         reply,
         async () => {
-          const updated = await updateUser(db, user.id, formVersion(request.body), input, clock.now(), request.user!.id)
-          await request.audit({ action: 'alter', event: 'UPDATE_USER', recordType: 'user', recordIds: [user.id], details: { fields: updated.changedFields } })
+          await inTransaction(db, async (trx) => {
+            const updated = await updateUser(trx, user.id, formVersion(request.body), input, clock.now(), request.user!.id)
+            await request.audit({ action: 'alter', event: 'UPDATE_USER', recordType: 'user', recordIds: [user.id], details: { fields: updated.changedFields } }, trx)
+          })
           return reply.redirect(`/admin/users/${user.id}?saved=updated`, 303)
         },
         {
@@ -238,13 +244,16 @@ export function registerUserRoutes(app: FastifyInstance): void {
       audit: 'alter',
       handler: (request, reply) =>
         accountAction(request, reply, async (user) => {
-          const result = await setUserDisabled(db, clock, user.id, formVersion(request.body), disabled, request.user!.id)
-          await request.audit({
-            action: 'alter',
-            event: disabled ? 'DISABLE_USER' : 'ENABLE_USER',
-            recordType: 'user',
-            recordIds: [user.id],
-            details: { fields: user.disabled === disabled ? [] : ['disabled'] },
+          const result = await inTransaction(db, async (trx) => {
+            const result = await setUserDisabled(trx, clock, user.id, formVersion(request.body), disabled, request.user!.id)
+            await request.audit({
+              action: 'alter',
+              event: disabled ? 'DISABLE_USER' : 'ENABLE_USER',
+              recordType: 'user',
+              recordIds: [user.id],
+              details: { fields: user.disabled === disabled ? [] : ['disabled'] },
+            }, trx)
+            return result
           })
           if (disabled) {
             await request.audit({
@@ -266,13 +275,15 @@ export function registerUserRoutes(app: FastifyInstance): void {
     audit: 'security',
     handler: (request, reply) =>
       accountAction(request, reply, async (user) => {
-        const ended = await endAllSessionsOfUser(db, clock, user.id)
-        await request.audit({
-          action: 'security',
-          event: 'SESSIONS_ENDED',
-          recordType: 'user',
-          recordIds: [user.id],
-          details: { reason: 'ended by an administrator', sessions: ended },
+        await inTransaction(db, async (trx) => {
+          const ended = await endAllSessionsOfUser(trx, clock, user.id)
+          await request.audit({
+            action: 'security',
+            event: 'SESSIONS_ENDED',
+            recordType: 'user',
+            recordIds: [user.id],
+            details: { reason: 'ended by an administrator', sessions: ended },
+          }, trx)
         })
         return reply.redirect(`/admin/users/${user.id}?saved=sessions-ended`, 303)
       }),
@@ -284,14 +295,17 @@ export function registerUserRoutes(app: FastifyInstance): void {
     audit: 'alter',
     handler: (request, reply) =>
       accountAction(request, reply, async (user) => {
-        const result = await resetPassword(db, clock, user.id, formVersion(request.body))
-        await request.audit({ action: 'alter', event: 'RESET_PASSWORD', recordType: 'user', recordIds: [user.id], details: { fields: ['password'] } })
-        await request.audit({
-          action: 'security',
-          event: 'SESSIONS_ENDED',
-          recordType: 'user',
-          recordIds: [user.id],
-          details: { reason: 'password reset by an administrator', sessions: result.endedSessions },
+        const result = await inTransaction(db, async (trx) => {
+          const result = await resetPassword(trx, clock, user.id, formVersion(request.body))
+          await request.audit({ action: 'alter', event: 'RESET_PASSWORD', recordType: 'user', recordIds: [user.id], details: { fields: ['password'] } }, trx)
+          await request.audit({
+            action: 'security',
+            event: 'SESSIONS_ENDED',
+            recordType: 'user',
+            recordIds: [user.id],
+            details: { reason: 'password reset by an administrator', sessions: result.endedSessions },
+          }, trx)
+          return result
         })
         return renderPassword(reply, result.user, result.initialPassword, false)
       }),

@@ -7,6 +7,7 @@ import { endSessionsOfUser } from '../auth/sessions.ts'
 import { hashPassword } from '../auth/passwords.ts'
 import { isRole, ROLE_LABELS, type Role } from '../roles.ts'
 import { changedFields, checkEmail, checkText, isUniqueViolation, isUuid, type FieldErrors } from './validation.ts'
+import { inTransaction } from '../../../db/in-transaction.ts'
 
 export interface User {
   id: string
@@ -211,7 +212,7 @@ export async function createUser(
   const passwordHash = await hashPassword(options.password ?? initialPassword!)
   const { teamIds, ...columns } = values
   try {
-    const id = await db.transaction().execute(async (trx) => {
+    const id = await inTransaction(db, async (trx) => {
       const row = await trx
         .insertInto('app_user')
         .values({
@@ -258,7 +259,7 @@ export async function updateUser(
     { displayName: current.displayName, role: current.role, organisationId: current.organisationId, teamIds: current.teamIds },
     { displayName: columns.display_name, role: columns.role, organisationId: columns.organisation_id, teamIds },
   )
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     const updated = await trx
       .updateTable('app_user')
       .set((eb) => ({ ...columns, updated_at: now, version: eb('version', '+', 1) }))
