@@ -24,7 +24,8 @@ export const formChecked = (body: unknown, name: string) => formText(body, name)
 
 export function formVersion(body: unknown): number {
   const version = Number(formText(body, 'version'))
-  return Number.isInteger(version) ? version : -1
+  // Versions are PostgreSQL int columns: anything outside that range can only be stale.
+  return Number.isInteger(version) && version >= 0 && version <= 2_147_483_647 ? version : -1
 }
 
 export const queryText = (request: FastifyRequest, name: string) => formText(request.query, name)

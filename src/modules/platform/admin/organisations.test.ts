@@ -79,6 +79,13 @@ for (const backend of backends()) {
       assert.equal(row.name, 'First editor wins')
     })
 
+    test('a version beyond the range of the column is stale, not a server error', async () => {
+      const client = await context.signedIn()
+      const organisation = await createOrganisation(context.database.db, { kind: 'charity' })
+      const response = await client.postForm(`/admin/organisations/${organisation.id}`, { ...validForm('Overflow'), kind: 'charity', version: '99999999999' })
+      assert.equal(response.statusCode, 409)
+    })
+
     test('the client secret is never shown back, only whether it is set, and an empty field keeps it', async () => {
       const client = await context.signedIn()
       const created = await client.postForm('/admin/organisations', {

@@ -61,7 +61,7 @@ export const patchMeSchema = {
     additionalProperties: false,
     properties: {
       displayName: { type: 'string', maxLength: 200 },
-      version: { type: 'integer', minimum: 1 },
+      version: { type: 'integer', minimum: 1, maximum: 2_147_483_647 },
     },
   },
   response: { 200: me, ...errors, 409: errorResponse },
