@@ -55,7 +55,5 @@ export async function runCli(argv: string[]): Promise<number> {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('bin/upstream.js')) {
-  const code = await runCli(process.argv.slice(2))
-  if (code !== 0 || !process.argv.slice(2).includes('serve')) process.exitCode = code
-}
+// Run directly (node --import tsx src/cli/main.ts ...); bin/upstream.js calls runCli itself.
+if (import.meta.url === `file://${process.argv[1]}`) process.exitCode = await runCli(process.argv.slice(2))
