@@ -5,6 +5,7 @@ import { DataFolderLockedError } from '../db/data-folder-lock.ts'
 import { migrateToLatest, MigrationError } from '../db/migrate.ts'
 import { DomainError } from '../errors.ts'
 import { registerPlatformCommands } from '../modules/platform/cli.ts'
+import { registerDataHubCommands } from '../modules/data-hub/cli.ts'
 import { startServer } from '../server/serve.ts'
 import { CliError, output, withDatabase } from './context.ts'
 
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
     })
 
   registerPlatformCommands(program)
+  registerDataHubCommands(program)
   return program
 }
 

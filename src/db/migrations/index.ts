@@ -2,6 +2,7 @@ import type { Migration } from 'kysely'
 import * as platform from './0001-platform.ts'
 import * as authMfa from './0002-auth-mfa.ts'
 import * as oidc from './0003-oidc.ts'
+import * as dataHub from './0004-data-hub.ts'
 
 /**
  * Every migration, in order. Listed by hand rather than read from the folder so that the
@@ -11,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   '0001-platform': platform,
   '0002-auth-mfa': authMfa,
   '0003-oidc': oidc,
+  '0004-data-hub': dataHub,
 }

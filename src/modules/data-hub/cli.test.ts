@@ -1,0 +1,157 @@
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { afterEach, beforeEach, describe, test } from 'node:test'
+import { backends, type TestDatabase } from '../../../test/backends.ts'
+import { runCli } from '../../cli/main.ts'
+import { POLICE_UK_STREET_COLUMNS } from './importers/police-uk-street.ts'
+
+const ROOT = path.resolve(import.meta.dirname, '../../..')
+const FIXTURES = path.join(ROOT, 'test/fixtures/police-uk')
+const APRIL = path.join(FIXTURES, '2023-04-city-of-london-street.csv')
+const MAY = path.join(FIXTURES, '2023-05-city-of-london-street.csv')
+const ENV_NAMES = ['DATABASE_URL', 'UPSTREAM_DATA_DIR'] as const
+
+/** Runs the CLI in-process and collects what it prints. */
+async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout: string[] = []
+  const stderr: string[] = []
+  const { log, error } = console
+  console.log = (...parts: unknown[]) => void stdout.push(parts.join(' '))
+  console.error = (...parts: unknown[]) => void stderr.push(parts.join(' '))
+  try {
+    const code = await runCli(argv)
+    return { code, stdout: stdout.join('\n'), stderr: stderr.join('\n') }
+  } finally {
+    console.log = log
+    console.error = error
+  }
+}
+
+async function stats(...filters: string[]) {
+  const result = await run('incidents', 'stats', ...filters, '--json')
+  assert.equal(result.code, 0, result.stderr)
+  return JSON.parse(result.stdout) as {
+    total: number
+    byType: Record<string, number>
+    byMonth: Record<string, number>
+  }
+}
+
+/** The April rows repeated with new crime ids until there are `count` rows. */
+async function largeFile(file: string, count: number): Promise<void> {
+  const [header, ...rows] = (await readFile(APRIL, 'utf8')).trimEnd().split('\n')
+  const lines = [header]
+  for (let i = 0; i < count; i++) {
+    const row = rows[i % rows.length]!
+    lines.push(
+      row.startsWith(',')
+        ? row
+        : `${createHash('sha256').update(String(i)).digest('hex')}${row.slice(row.indexOf(','))}`,
+    )
+  }
+  await writeFile(file, `${lines.join('\n')}\n`)
+}
+
+for (const backend of backends()) {
+  describe(`upstream import police-uk-street and incidents stats on ${backend.name}`, () => {
+    const savedEnv = Object.fromEntries(ENV_NAMES.map((name) => [name, process.env[name]]))
+    let folder: string
+    let database: TestDatabase | undefined
+
+    beforeEach(async () => {
+      folder = await mkdtemp(path.join(os.tmpdir(), 'upstream-data-hub-cli-'))
+      if (backend.name === 'postgres') {
+        database = await backend.create()
+        process.env.DATABASE_URL = database.url
+      } else {
+        delete process.env.DATABASE_URL
+        process.env.UPSTREAM_DATA_DIR = path.join(folder, 'data')
+      }
+    })
+    afterEach(async () => {
+      await database?.close()
+      database = undefined
+      for (const name of ENV_NAMES) {
+        if (savedEnv[name] === undefined) delete process.env[name]
+        else process.env[name] = savedEnv[name]
+      }
+      await rm(folder, { recursive: true, force: true })
+    })
+
+    test('importing the April file prints its counts and stats give 738 by type and month', async () => {
+      const imported = await run('import', 'police-uk-street', APRIL, '--json')
+      assert.equal(imported.code, 0, imported.stderr)
+      const [result] = (JSON.parse(imported.stdout) as { results: { rowsInserted: number }[] }).results
+      assert.equal(result!.rowsInserted, 738)
+      const counts = await stats()
+      assert.equal(counts.total, 738)
+      assert.equal(counts.byType['other-theft'], 147)
+      assert.equal(counts.byType['violent-crime'], 126)
+      assert.equal(counts.byType['anti-social-behaviour'], 37)
+      assert.deepEqual(counts.byMonth, { '2023-04': 738 })
+    })
+
+    test('importing the same file a second time says already imported and adds nothing', async () => {
+      await run('import', 'police-uk-street', APRIL)
+      const again = await run('import', 'police-uk-street', APRIL)
+      assert.equal(again.code, 0)
+      assert.match(again.stdout, /already imported/)
+      assert.equal((await stats()).total, 738)
+    })
+
+    test('stats filtered by month count only those months', async () => {
+      await run('import', 'police-uk-street', APRIL, MAY)
+      assert.equal((await stats()).total, 738 + 774)
+      assert.deepEqual((await stats('--from', '2023-05', '--to', '2023-05')).byMonth, { '2023-05': 774 })
+    })
+
+    test('a file whose header lacks Crime type fails with the expected columns', async () => {
+      const header = POLICE_UK_STREET_COLUMNS.filter((c) => c !== 'Crime type').join(',')
+      const file = path.join(folder, 'no-crime-type.csv')
+      await writeFile(file, `${header}\n`)
+      const result = await run('import', 'police-uk-street', file)
+      assert.equal(result.code, 1)
+      assert.match(result.stderr, /Expected the columns: Crime ID,Month,Reported by,Falls within/)
+    })
+
+    test('an import killed mid-file and run again ends with exact counts and no duplicates', async () => {
+      const rows = 50_000
+      const file = path.join(folder, 'large-street.csv')
+      await largeFile(file, rows)
+      const env = { ...process.env }
+      delete env.NODE_TEST_CONTEXT
+      const child = spawn(
+        process.execPath,
+        ['bin/upstream.js', 'import', 'police-uk-street', file, '--progress'],
+        {
+          cwd: ROOT,
+          env,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      )
+      const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+        child.on('exit', (_code, signal) => resolve(signal)),
+      )
+      let stderr = ''
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString()
+        if (/: ([4-9]\d)%/.test(stderr)) child.kill('SIGKILL')
+      })
+      assert.equal(await exited, 'SIGKILL', `the import finished before it was killed: ${stderr}`)
+
+      const resumed = await run('import', 'police-uk-street', file, '--json')
+      assert.equal(resumed.code, 0, resumed.stderr)
+      const [result] = (JSON.parse(resumed.stdout) as { results: Record<string, unknown>[] }).results
+      assert.equal(result!.resumed, true)
+      assert.ok((result!.batchesSkipped as number) > 0, 'no batch had committed before the kill')
+      assert.equal(result!.rowsRead, rows)
+      assert.equal(result!.rowsInserted, rows)
+      assert.equal(result!.rowsUpdated, 0)
+      assert.equal((await stats()).total, rows)
+    })
+  })
+}
