@@ -120,6 +120,13 @@ describe('a data.police.uk street row', () => {
     assert.deepEqual([keys.next('a'), keys.next('b'), keys.next('a')], ['a:0', 'b:0', 'a:1'])
   })
 
+  test('occurrence indexes survive the counter growing past its first size', () => {
+    const keys = new NaturalKeys()
+    const identities = Array.from({ length: 20_000 }, (_, i) => `police-uk:${i}:2024-03`)
+    for (const identity of identities) keys.next(identity)
+    assert.ok(identities.every((identity) => keys.next(identity) === `${identity}:1`))
+  })
+
   test('outcome codes are lower case words joined by hyphens', () => {
     assert.equal(outcomeCode('Offender given a caution'), 'offender-given-a-caution')
   })
