@@ -10,7 +10,7 @@ import { runCli } from '../../cli/main.ts'
 import { POLICE_UK_STREET_COLUMNS } from './importers/police-uk-street.ts'
 
 const ROOT = path.resolve(import.meta.dirname, '../../..')
-const FIXTURES = path.join(ROOT, 'test/fixtures/police-uk')
+const FIXTURES = path.join(ROOT, 'samples/police-uk')
 const APRIL = path.join(FIXTURES, '2023-04-city-of-london-street.csv')
 const MAY = path.join(FIXTURES, '2023-05-city-of-london-street.csv')
 const ENV_NAMES = ['DATABASE_URL', 'UPSTREAM_DATA_DIR'] as const

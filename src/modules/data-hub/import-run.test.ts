@@ -11,7 +11,7 @@ import { importPoliceUkStreetFile, type ImportOptions } from './import-run.ts'
 import { incidentStats } from './incident-stats.ts'
 import { POLICE_UK_STREET_COLUMNS } from './importers/police-uk-street.ts'
 
-const FIXTURES = path.resolve(import.meta.dirname, '../../../test/fixtures/police-uk')
+const FIXTURES = path.resolve(import.meta.dirname, '../../../samples/police-uk')
 const APRIL = path.join(FIXTURES, '2023-04-city-of-london-street.csv')
 const MAY = path.join(FIXTURES, '2023-05-city-of-london-street.csv')
 const HEADER = POLICE_UK_STREET_COLUMNS.join(',')
