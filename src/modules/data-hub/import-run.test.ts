@@ -7,7 +7,7 @@ import fc from 'fast-check'
 import { sql } from 'kysely'
 import { backends, type TestDatabase } from '../../../test/backends.ts'
 import { ManualClock } from '../../clock.ts'
-import { importPoliceUkStreetFile, type ImportOptions } from './import-run.ts'
+import { fileDigest, importPoliceUkStreetFile, type ImportOptions } from './import-run.ts'
 import { incidentStats } from './incident-stats.ts'
 import { POLICE_UK_STREET_COLUMNS } from './importers/police-uk-street.ts'
 
@@ -84,6 +84,28 @@ for (const backend of backends()) {
       assert.equal(again.status, 'already-imported')
       assert.equal(again.rowsInserted, 0)
       assert.equal(await incidentCount(), 738)
+    })
+
+    test('each committed batch writes one collect audit entry with its counts and the file hash, and no row of data', async () => {
+      const result = await importFile(APRIL, { batchSize: 500 })
+      const entries = await database.db
+        .selectFrom('audit_event')
+        .select(['action', 'record_ids', 'details'])
+        .where('event', '=', 'IMPORT_BATCH')
+        .orderBy('seq')
+        .execute()
+      assert.equal(entries.length, 2)
+      const { sha256 } = await fileDigest(APRIL)
+      for (const entry of entries) {
+        assert.equal(entry.action, 'collect')
+        assert.deepEqual(entry.record_ids, [String(result.runId)])
+        assert.equal(entry.details.fileSha256, sha256)
+      }
+      assert.equal(entries.reduce((sum, e) => sum + Number(e.details.rowsInserted), 0), 738)
+      assert.doesNotMatch(JSON.stringify(entries), /Holborn|E01000917/)
+      await importFile(APRIL)
+      const after = await database.db.selectFrom('audit_event').select('seq').where('event', '=', 'IMPORT_BATCH').execute()
+      assert.equal(after.length, 2, 'a file already imported adds no collect entries')
     })
 
     test('the May file adds 774 incidents to April', async () => {

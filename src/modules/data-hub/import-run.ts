@@ -6,6 +6,7 @@ import { parse, type CsvError } from 'csv-parse'
 import { sql, type Kysely, type Transaction } from 'kysely'
 import type { Clock } from '../../clock.ts'
 import type { Database } from '../../db/schema.ts'
+import { recordAudit } from '../platform/audit/audit-log.ts'
 import {
   checkHeader,
   NaturalKeys,
@@ -160,9 +161,15 @@ function rejectionRow(runId: number, row: ParsedRow & { outcome: { ok: false } }
   }
 }
 
+interface BatchContext {
+  runId: number
+  fileSha256: string
+  importedBy: string | null
+}
+
 async function writeBatch(
   db: Kysely<Database>,
-  runId: number,
+  { runId, fileSha256, importedBy }: BatchContext,
   batchNo: number,
   rows: ParsedRow[],
   committedAt: Date,
@@ -199,6 +206,16 @@ async function writeBatch(
       .where('import_run_id', '=', runId)
       .where('batch_no', '=', batchNo)
       .execute()
+    // s.62 "collection": one audit entry per batch with its counts and the file's hash, not one per row.
+    await recordAudit(trx, {
+      action: 'collect',
+      event: 'IMPORT_BATCH',
+      actorUserId: importedBy,
+      recordType: 'import_run',
+      recordIds: [String(runId)],
+      occurredAt: committedAt,
+      details: { batchNo, fileSha256, rowsInserted: counts.inserted, rowsUpdated: counts.updated, rowsRejected: counts.rejected },
+    })
     return counts
   })
 }
@@ -426,7 +443,8 @@ export async function importPoliceUkStreetFile(
     }
   }
 
-  const writer = new BatchWriter((batchNo, rows) => writeBatch(db, runId, batchNo, rows, clock.now()))
+  const batchContext = { runId, fileSha256: digest.sha256, importedBy: options.importedBy ?? null }
+  const writer = new BatchWriter((batchNo, rows) => writeBatch(db, batchContext, batchNo, rows, clock.now()))
   try {
     if (options.strict && committedBatches === 0) {
       const rejected = await strictCheck(options.file, onBytes)
