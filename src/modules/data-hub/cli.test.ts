@@ -6,7 +6,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, test } from 'node:test'
 import { backends, type TestDatabase } from '../../../test/backends.ts'
-import { runCli } from '../../cli/main.ts'
+import { runCliCapturing } from '../../../test/cli-runner.ts'
 import { POLICE_UK_STREET_COLUMNS } from './importers/police-uk-street.ts'
 
 const ROOT = path.resolve(import.meta.dirname, '../../..')
@@ -15,21 +15,7 @@ const APRIL = path.join(FIXTURES, '2023-04-city-of-london-street.csv')
 const MAY = path.join(FIXTURES, '2023-05-city-of-london-street.csv')
 const ENV_NAMES = ['DATABASE_URL', 'UPSTREAM_DATA_DIR'] as const
 
-/** Runs the CLI in-process and collects what it prints. */
-async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout: string[] = []
-  const stderr: string[] = []
-  const { log, error } = console
-  console.log = (...parts: unknown[]) => void stdout.push(parts.join(' '))
-  console.error = (...parts: unknown[]) => void stderr.push(parts.join(' '))
-  try {
-    const code = await runCli(argv)
-    return { code, stdout: stdout.join('\n'), stderr: stderr.join('\n') }
-  } finally {
-    console.log = log
-    console.error = error
-  }
-}
+const run = runCliCapturing
 
 async function stats(...filters: string[]) {
   const result = await run('incidents', 'stats', ...filters, '--json')

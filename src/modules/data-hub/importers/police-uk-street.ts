@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { latLngToCell } from 'h3-js'
-import type { IncidentKind } from '../tables.ts'
+import type { Selectable } from 'kysely'
+import type { IncidentKind, IncidentTable } from '../tables.ts'
 
 /** Parsing, checking and mapping of one row of a data.police.uk street-level crime file. No I/O. */
 
@@ -55,26 +56,11 @@ export interface Rejection {
   reason: string
 }
 
-/** An incident ready to write, without its import run and natural key's occurrence index. */
-export interface MappedIncident {
-  kind: IncidentKind
-  crime_id: string | null
-  month: string
-  category_code: string
-  category_label: string
-  last_outcome_code: string | null
-  last_outcome_label: string | null
-  reported_by: string | null
-  falls_within: string | null
-  longitude: number | null
-  latitude: number | null
-  location_text: string | null
-  lsoa_code: string | null
-  lsoa_name: string | null
-  h3_res7: string | null
-  h3_res8: string | null
-  h3_res9: string | null
-  context: string | null
+/** An incident ready to write: the table's row without its id, import run, source, harm weight and natural key. */
+export type MappedIncident = Omit<
+  Selectable<IncidentTable>,
+  'id' | 'source_kind' | 'import_run_id' | 'natural_key' | 'harm_weight'
+> & {
   /** Identifies the row before its occurrence index is added: crime id and month, or month and content hash. */
   identity: string
 }

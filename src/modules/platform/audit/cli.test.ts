@@ -5,27 +5,13 @@ import { afterEach, beforeEach, describe, test } from 'node:test'
 import { sql, type Kysely } from 'kysely'
 import { backends, type TestDatabase } from '../../../../test/backends.ts'
 import { withDatabase } from '../../../cli/context.ts'
-import { runCli } from '../../../cli/main.ts'
+import { runCliCapturing } from '../../../../test/cli-runner.ts'
 import type { Database } from '../../../db/schema.ts'
 import { recordEntries, temporaryFolder, withoutTriggers } from './test-support.ts'
 
 const ENV_NAMES = ['DATABASE_URL', 'UPSTREAM_DATA_DIR', 'UPSTREAM_AUDIT_CHECKPOINT_DIR'] as const
 
-/** Runs the CLI in-process and collects what it prints. */
-async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout: string[] = []
-  const stderr: string[] = []
-  const { log, error } = console
-  console.log = (...parts: unknown[]) => void stdout.push(parts.join(' '))
-  console.error = (...parts: unknown[]) => void stderr.push(parts.join(' '))
-  try {
-    const code = await runCli(argv)
-    return { code, stdout: stdout.join('\n'), stderr: stderr.join('\n') }
-  } finally {
-    console.log = log
-    console.error = error
-  }
-}
+const run = runCliCapturing
 
 for (const backend of backends()) {
   describe(`upstream audit on ${backend.name}`, () => {
