@@ -27,7 +27,7 @@ import { importPoliceUkStreetFile } from '../src/modules/data-hub/import-run.ts'
 import {
   CRIME_TYPE_CODES,
   POLICE_UK_STREET_COLUMNS,
-} from '../src/modules/data-hub/importers/police-uk-street.ts'
+} from '../src/modules/data-hub/formats/police-uk-street.ts'
 
 const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 1_000_000)
 const PGLITE_COPY_CHUNK = 50_000

@@ -3,6 +3,7 @@ import * as platform from './0001-platform.ts'
 import * as authMfa from './0002-auth-mfa.ts'
 import * as oidc from './0003-oidc.ts'
 import * as dataHub from './0004-data-hub.ts'
+import * as incidentKinds from './0005-incident-kinds.ts'
 
 /**
  * Every migration, in order. Listed by hand rather than read from the folder so that the
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '0002-auth-mfa': authMfa,
   '0003-oidc': oidc,
   '0004-data-hub': dataHub,
+  '0005-incident-kinds': incidentKinds,
 }

@@ -7,7 +7,7 @@ import path from 'node:path'
 import { afterEach, beforeEach, describe, test } from 'node:test'
 import { backends, type TestDatabase } from '../../../test/backends.ts'
 import { runCliCapturing } from '../../../test/cli-runner.ts'
-import { POLICE_UK_STREET_COLUMNS } from './importers/police-uk-street.ts'
+import { POLICE_UK_STREET_COLUMNS } from './formats/police-uk-street.ts'
 
 const ROOT = path.resolve(import.meta.dirname, '../../..')
 const FIXTURES = path.join(ROOT, 'samples/police-uk')

@@ -2,7 +2,8 @@ import path from 'node:path'
 import type { Command } from 'commander'
 import { CliError, output, withDatabase } from '../../cli/context.ts'
 import { systemClock } from '../../clock.ts'
-import { importPoliceUkStreetFile, type ImportResult } from './import-run.ts'
+import { detectFormat, formatByKind, IMPORT_FORMATS } from './formats/index.ts'
+import { importFile, type ImportResult } from './import-run.ts'
 import { incidentStats } from './incident-stats.ts'
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/
@@ -35,8 +36,8 @@ function describe(result: ImportResult): string {
     `  rows read ${result.rowsRead}, inserted ${result.rowsInserted}, updated ${result.rowsUpdated}, rejected ${result.rowsRejected}, ${result.durationMs} ms`,
   ]
   if (result.message) lines.push(`  ${result.message}`)
-  for (const [label, count] of Object.entries(result.unknownCrimeTypes)) {
-    lines.push(`  unknown crime type '${label}' kept as 'unknown': ${count} row(s)`)
+  for (const { column, label, rows } of result.unknownLabels) {
+    lines.push(`  unknown ${column} '${label}' kept as 'unknown': ${rows} row(s)`)
   }
   for (const rejection of result.firstRejections) {
     const column = rejection.column ? `, column '${rejection.column}'` : ''
@@ -50,43 +51,81 @@ function describe(result: ImportResult): string {
   return lines.join('\n')
 }
 
+const AUTO = 'auto'
+
+/** A failed result for a file whose format could not be told from its header. */
+function undetected(file: string): ImportResult {
+  const kinds = IMPORT_FORMATS.map((format) => format.kind).join(', ')
+  return {
+    runId: null,
+    file: path.basename(file),
+    kind: AUTO,
+    status: 'failed',
+    message: `${path.basename(file)}: the header matches none of the formats (${kinds}); name the kind to see what its header should be`,
+    resumed: false,
+    batchesSkipped: 0,
+    rowsRead: 0,
+    rowsInserted: 0,
+    rowsUpdated: 0,
+    rowsRejected: 0,
+    durationMs: 0,
+    unknownLabels: [],
+    firstRejections: [],
+  }
+}
+
 export function registerDataHubCommands(program: Command): void {
-  const importCommand = program.command('import').description('Import data files into the data hub')
-  importCommand
-    .command('police-uk-street')
-    .description('Import data.police.uk street-level crime files (YYYY-MM-<force>-street.csv)')
+  const kinds = IMPORT_FORMATS.map((format) => `  ${format.kind.padEnd(24)}${format.name}`).join('\n')
+  program
+    .command('import')
+    .description('Import data files into the data hub')
+    .argument('<kind>', `the format of the files, or '${AUTO}' to tell each file's from its header`)
     .argument('<files...>', 'the CSV files')
     .option('--strict', 'reject a file whole if any row is invalid')
     .option('--json', 'print the results as JSON')
     .option('--progress', 'print progress to stderr even when it is not a terminal')
-    .action(async (files: string[], options: { strict?: boolean; json?: boolean; progress?: boolean }) => {
-      // Ctrl-C or a polite kill stops after the current batch commits, leaving a run to resume.
-      const stop = new AbortController()
-      const onSignal = () => stop.abort()
-      process.once('SIGINT', onSignal).once('SIGTERM', onSignal)
-      const results = await withDatabase('import police-uk-street', async (database) => {
-        const done: ImportResult[] = []
-        for (const file of files) {
-          if (stop.signal.aborted) break
-          done.push(
-            await importPoliceUkStreetFile(database.db, {
-              file: path.resolve(file),
-              strict: options.strict,
-              clock: systemClock,
-              onProgress: progressPrinter(file, options.progress ?? false),
-              signal: stop.signal,
-            }),
+    .addHelpText('after', `\nKinds:\n${kinds}`)
+    .action(
+      async (kind: string, files: string[], options: { strict?: boolean; json?: boolean; progress?: boolean }) => {
+        const named = kind === AUTO ? null : formatByKind(kind)
+        if (kind !== AUTO && !named) {
+          throw new CliError(
+            `Unknown kind '${kind}': use one of ${[...IMPORT_FORMATS.map((f) => f.kind), AUTO].join(', ')}`,
           )
         }
-        return done
-      }).finally(() => process.off('SIGINT', onSignal).off('SIGTERM', onSignal))
-      output(options.json, { results }, () => results.map(describe).join('\n'))
-      const failed = results.filter((r) => r.status !== 'completed' && r.status !== 'already-imported')
-      if (failed.length)
-        throw new CliError(
-          `${failed.length} of ${results.length} file(s) were not imported: ${failed.map((r) => r.message).join('; ')}`,
-        )
-    })
+        // Ctrl-C or a polite kill stops after the current batch commits, leaving a run to resume.
+        const stop = new AbortController()
+        const onSignal = () => stop.abort()
+        process.once('SIGINT', onSignal).once('SIGTERM', onSignal)
+        const results = await withDatabase(`import ${kind}`, async (database) => {
+          const done: ImportResult[] = []
+          for (const file of files) {
+            if (stop.signal.aborted) break
+            const format = named ?? (await detectFormat(path.resolve(file)))
+            if (!format) {
+              done.push(undetected(file))
+              continue
+            }
+            done.push(
+              await importFile(database.db, format, {
+                file: path.resolve(file),
+                strict: options.strict,
+                clock: systemClock,
+                onProgress: progressPrinter(file, options.progress ?? false),
+                signal: stop.signal,
+              }),
+            )
+          }
+          return done
+        }).finally(() => process.off('SIGINT', onSignal).off('SIGTERM', onSignal))
+        output(options.json, { results }, () => results.map(describe).join('\n'))
+        const failed = results.filter((r) => r.status !== 'completed' && r.status !== 'already-imported')
+        if (failed.length)
+          throw new CliError(
+            `${failed.length} of ${results.length} file(s) were not imported: ${failed.map((r) => r.message).join('; ')}`,
+          )
+      },
+    )
 
   const incidents = program.command('incidents').description('Incidents in the data hub')
   incidents

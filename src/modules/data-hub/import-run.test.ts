@@ -9,7 +9,7 @@ import { backends, type TestDatabase } from '../../../test/backends.ts'
 import { ManualClock } from '../../clock.ts'
 import { fileDigest, importPoliceUkStreetFile, type ImportOptions } from './import-run.ts'
 import { incidentStats } from './incident-stats.ts'
-import { POLICE_UK_STREET_COLUMNS } from './importers/police-uk-street.ts'
+import { POLICE_UK_STREET_COLUMNS } from './formats/police-uk-street.ts'
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../../samples/police-uk')
 const APRIL = path.join(FIXTURES, '2023-04-city-of-london-street.csv')

@@ -2,20 +2,13 @@ import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import path from 'node:path'
-import { parse, type CsvError } from 'csv-parse'
-import { sql, type Kysely, type Transaction } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { Clock } from '../../clock.ts'
 import type { Database } from '../../db/schema.ts'
 import { recordAudit } from '../platform/audit/audit-log.ts'
-import {
-  checkHeader,
-  NaturalKeys,
-  parseStreetRow,
-  POLICE_UK_STREET_KIND,
-  UNKNOWN_CATEGORY,
-  type MappedIncident,
-  type Rejection,
-} from './importers/police-uk-street.ts'
+import { csvRows, HeaderError, type ParsedRow, type RejectedRow } from './csv-rows.ts'
+import type { IdentifiedRow, ImportFormat } from './formats/import-format.ts'
+import { policeUkStreetFormat } from './formats/police-uk-street.ts'
 import type { ImportRunStatus } from './tables.ts'
 
 export const DEFAULT_BATCH_SIZE = 5000
@@ -31,6 +24,8 @@ export interface ImportOptions {
   batchSize?: number
   importedBy?: string | null
   clock: Clock
+  /** The name to record when the file on disk has a generated one (an upload). */
+  fileName?: string
   onProgress?: (bytesRead: number, fileSize: number) => void
   /** Stops the run after the batch in progress commits; the run is left 'interrupted', to resume. */
   signal?: AbortSignal
@@ -49,99 +44,20 @@ export interface ImportResult {
   rowsUpdated: number
   rowsRejected: number
   durationMs: number
-  /** 'Crime type' labels that are not one of the 14, with their row counts. */
-  unknownCrimeTypes: Record<string, number>
+  /** The source kind of the format the file was read as. */
+  kind: string
+  /** Labels not in the format's code lists (a 'Crime type' not one of the 14), kept as 'unknown'. */
+  unknownLabels: { column: string; label: string; rows: number }[]
   /** The first rejected rows, in file order; the run's report has them all. */
   firstRejections: { rowNumber: number; column: string | null; value: string | null; reason: string }[]
 }
 
 const REJECTIONS_SHOWN = 20
 
-interface PendingRejection extends Rejection {
-  rowNumber: number
-}
-
-interface ParsedRow {
-  rowNumber: number
-  outcome:
-    { ok: true; incident: MappedIncident & { natural_key: string } } | { ok: false; rejection: Rejection }
-}
-
 export async function fileDigest(file: string): Promise<{ size: number; sha256: string }> {
   const hash = createHash('sha256')
   for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer)
   return { size: (await stat(file)).size, sha256: hash.digest('hex') }
-}
-
-class HeaderError extends Error {}
-
-/**
- * Streams the rows of a street file in order, with parse failures as rejected rows.
- * Row numbers are the file's line numbers (the header is line 1); a quoted value with line
- * breaks in it gives its row the number of its last line.
- */
-async function* streetRows(file: string, onBytes: (bytes: number) => void): AsyncGenerator<ParsedRow> {
-  const skipped: PendingRejection[] = []
-  const parser = parse({
-    bom: true,
-    relax_quotes: true,
-    relax_column_count: true,
-    skip_empty_lines: true,
-    skip_records_with_error: true,
-    info: true,
-  })
-  parser.on('skip', (error: CsvError & { lines?: number }) => {
-    skipped.push({
-      rowNumber: error.lines ?? 0,
-      column: null,
-      value: null,
-      reason: `the row cannot be read as CSV: ${error.message}`,
-    })
-  })
-  const source = createReadStream(file)
-  source.on('error', (error) => parser.destroy(error)).pipe(parser)
-  try {
-    yield* recordsAfterHeader(parser, skipped, onBytes)
-  } finally {
-    // A run stopped early must not leave the file open.
-    source.destroy()
-    parser.destroy()
-  }
-}
-
-async function* recordsAfterHeader(
-  parser: AsyncIterable<unknown>,
-  skipped: PendingRejection[],
-  onBytes: (bytes: number) => void,
-): AsyncGenerator<ParsedRow> {
-  const keys = new NaturalKeys()
-  let header = true
-  for await (const { record, info } of parser as AsyncIterable<{
-    record: string[]
-    info: { lines: number; bytes: number }
-  }>) {
-    onBytes(info.bytes)
-    while (skipped.length && skipped[0]!.rowNumber <= info.lines) yield skippedRow(skipped.shift()!)
-    if (header) {
-      header = false
-      const problem = checkHeader(record)
-      if (problem) throw new HeaderError(problem)
-      continue
-    }
-    const result = parseStreetRow(record)
-    yield {
-      rowNumber: info.lines,
-      outcome: result.ok
-        ? { ok: true, incident: { ...result.incident, natural_key: keys.next(result.incident.identity) } }
-        : result,
-    }
-  }
-  if (header) throw new HeaderError(checkHeader([]) ?? 'The file is empty')
-  for (const rejection of skipped) yield skippedRow(rejection)
-}
-
-function skippedRow(rejection: PendingRejection): ParsedRow {
-  return { rowNumber: rejection.rowNumber, outcome: { ok: false, rejection } }
 }
 
 function excerpt(value: string | null): string | null {
@@ -151,7 +67,7 @@ function excerpt(value: string | null): string | null {
   return clean.length > EXCERPT_LENGTH ? `${clean.slice(0, EXCERPT_LENGTH)}…` : clean
 }
 
-function rejectionRow(runId: number, row: ParsedRow & { outcome: { ok: false } }) {
+function rejectionRow(runId: number, row: RejectedRow) {
   return {
     import_run_id: runId,
     row_number: row.rowNumber,
@@ -167,11 +83,12 @@ interface BatchContext {
   importedBy: string | null
 }
 
-async function writeBatch(
+async function writeBatch<Row extends IdentifiedRow>(
   db: Kysely<Database>,
+  format: ImportFormat<Row>,
   { runId, fileSha256, importedBy }: BatchContext,
   batchNo: number,
-  rows: ParsedRow[],
+  rows: ParsedRow<Row>[],
   committedAt: Date,
 ): Promise<{ inserted: number; updated: number; rejected: number }> {
   return db.transaction().execute(async (trx) => {
@@ -188,18 +105,16 @@ async function writeBatch(
         committed_at: committedAt,
       })
       .execute()
-    const incidents = rows.flatMap((row) => (row.outcome.ok ? [row.outcome.incident] : []))
-    const rejections = rows.flatMap((row) =>
-      row.outcome.ok ? [] : [rejectionRow(runId, row as ParsedRow & { outcome: { ok: false } })],
-    )
-    const inserted = await upsertIncidents(trx, runId, incidents)
+    const good = rows.flatMap((row) => (row.outcome.ok ? [row.outcome.row] : []))
+    const rejections = rows.flatMap((row) => (row.outcome.ok ? [] : [rejectionRow(runId, row as RejectedRow)]))
+    const written = await format.write(trx, runId, good)
     for (let start = 0; start < rejections.length; start += ROWS_PER_STATEMENT) {
       await trx
         .insertInto('import_rejection')
         .values(rejections.slice(start, start + ROWS_PER_STATEMENT))
         .execute()
     }
-    const counts = { inserted, updated: incidents.length - inserted, rejected: rejections.length }
+    const counts = { ...written, rejected: rejections.length }
     await trx
       .updateTable('import_batch')
       .set({ rows_inserted: counts.inserted, rows_updated: counts.updated, rows_rejected: counts.rejected })
@@ -220,72 +135,17 @@ async function writeBatch(
   })
 }
 
-const TEXT_COLUMNS = [
-  'kind',
-  'natural_key',
-  'crime_id',
-  'month',
-  'category_code',
-  'category_label',
-  'last_outcome_code',
-  'last_outcome_label',
-  'reported_by',
-  'falls_within',
-  'location_text',
-  'lsoa_code',
-  'lsoa_name',
-  'h3_res7',
-  'h3_res8',
-  'h3_res9',
-  'context',
-] as const
-const NUMBER_COLUMNS = ['longitude', 'latitude'] as const
-const UPDATED_COLUMNS = [
-  'import_run_id',
-  ...TEXT_COLUMNS.filter((c) => c !== 'kind' && c !== 'natural_key'),
-  ...NUMBER_COLUMNS,
-] as const
-
-/**
- * Inserts or updates by natural key; returns how many were new. The rows travel as one array
- * parameter a column, unnested into a single statement: far cheaper to send and plan than
- * multi-row VALUES, and not bounded by PostgreSQL's 65,535 parameters.
- */
-async function upsertIncidents(
-  trx: Transaction<Database>,
-  runId: number,
-  incidents: (MappedIncident & { natural_key: string })[],
-): Promise<number> {
-  if (!incidents.length) return 0
-  const columns = [...TEXT_COLUMNS, ...NUMBER_COLUMNS]
-  const arrays = [
-    ...TEXT_COLUMNS.map((c) => sql`${incidents.map((incident) => incident[c])}::text[]`),
-    ...NUMBER_COLUMNS.map((c) => sql`${incidents.map((incident) => incident[c])}::float8[]`),
-  ]
-  const list = (names: readonly string[]) => sql.join(names.map((name) => sql.ref(name)))
-  const rows = await sql<{ inserted: boolean }>`
-    insert into incident (source_kind, import_run_id, ${list(columns)})
-    select ${POLICE_UK_STREET_KIND}, ${runId}, kind, natural_key, crime_id, month::date,
-      ${list(columns.slice(4))}
-    from unnest(${sql.join(arrays)}) as batch (${list(columns)})
-    on conflict (natural_key) do update set
-      ${sql.join(UPDATED_COLUMNS.map((c) => sql`${sql.ref(c)} = excluded.${sql.ref(c)}`))}
-    -- xmax is 0 on a freshly inserted row version and set on one written by the update.
-    returning (xmax = 0) as inserted`.execute(trx)
-  return rows.rows.filter((row) => row.inserted).length
-}
-
 /**
  * Writes batches one at a time, in order, while the caller reads the next: on PostgreSQL the
  * server commits batch n while this process parses batch n + 1. A failed write surfaces at
  * the next write or at settled().
  */
-class BatchWriter {
+class BatchWriter<Row extends IdentifiedRow> {
   private pending: Promise<unknown> = Promise.resolve()
 
-  constructor(private readonly writeOne: (batchNo: number, rows: ParsedRow[]) => Promise<unknown>) {}
+  constructor(private readonly writeOne: (batchNo: number, rows: ParsedRow<Row>[]) => Promise<unknown>) {}
 
-  async write(batchNo: number, rows: ParsedRow[]): Promise<void> {
+  async write(batchNo: number, rows: ParsedRow<Row>[]): Promise<void> {
     await this.pending
     this.pending = this.writeOne(batchNo, rows)
     // Handled at the next write or settled(); until then it must not count as unhandled.
@@ -299,10 +159,11 @@ class BatchWriter {
   }
 }
 
-function emptyResult(file: string): ImportResult {
+function emptyResult(file: string, kind: string): ImportResult {
   return {
     runId: null,
     file,
+    kind,
     status: 'running',
     message: null,
     resumed: false,
@@ -312,30 +173,37 @@ function emptyResult(file: string): ImportResult {
     rowsUpdated: 0,
     rowsRejected: 0,
     durationMs: 0,
-    unknownCrimeTypes: {},
+    unknownLabels: [],
     firstRejections: [],
   }
 }
 
+/** Imports one data.police.uk street-level crime file; see importFile. */
+export function importPoliceUkStreetFile(db: Kysely<Database>, options: ImportOptions): Promise<ImportResult> {
+  return importFile(db, policeUkStreetFormat, options)
+}
+
 /**
- * Imports one data.police.uk street-level crime file. The same file (by checksum) imported
- * again adds nothing; an unfinished run of it resumes after its last committed batch.
+ * Imports one file of the given format in batches, each committed with its batch row, so a
+ * killed run resumes after its last committed batch. The same file (by checksum) imported
+ * again adds nothing; rows re-published in another file update in place by natural key.
  */
-export async function importPoliceUkStreetFile(
+export async function importFile<Row extends IdentifiedRow>(
   db: Kysely<Database>,
+  format: ImportFormat<Row>,
   options: ImportOptions,
 ): Promise<ImportResult> {
   const { clock } = options
   const began = clock.now().getTime()
-  const fileName = path.basename(options.file)
-  const result = emptyResult(fileName)
+  const fileName = options.fileName ?? path.basename(options.file)
+  const result = emptyResult(fileName, format.kind)
   const digest = await fileDigest(options.file)
 
   const previous = await db
     .selectFrom('import_run')
     .selectAll()
     .where('file_sha256', '=', digest.sha256)
-    .where('source_kind', '=', POLICE_UK_STREET_KIND)
+    .where('source_kind', '=', format.kind)
     .where('status', 'in', ['running', 'interrupted', 'failed', 'completed'])
     .orderBy('id', 'desc')
     .executeTakeFirst()
@@ -367,7 +235,7 @@ export async function importPoliceUkStreetFile(
     const run = await db
       .insertInto('import_run')
       .values({
-        source_kind: POLICE_UK_STREET_KIND,
+        source_kind: format.kind,
         file_name: fileName,
         file_size: digest.size,
         file_sha256: digest.sha256,
@@ -384,6 +252,17 @@ export async function importPoliceUkStreetFile(
   }
   result.runId = runId
   const onBytes = (bytes: number) => options.onProgress?.(bytes, digest.size)
+
+  const unknown = new Map<string, { column: string; label: string; rows: number }>()
+  const noteUnknown = (row: ParsedRow<Row>) => {
+    if (!row.outcome.ok || !format.unknownLabels) return
+    for (const { column, label } of format.unknownLabels(row.outcome.row)) {
+      const key = `${column}\u0000${label}`
+      const seen = unknown.get(key) ?? { column, label, rows: 0 }
+      seen.rows += 1
+      unknown.set(key, seen)
+    }
+  }
 
   const finish = async (status: ImportRunStatus, message: string | null) => {
     const totals = await db
@@ -404,6 +283,7 @@ export async function importPoliceUkStreetFile(
     }
     result.status = status
     result.message = message
+    result.unknownLabels = [...unknown.values()]
     result.durationMs = clock.now().getTime() - began
     const shown = await db
       .selectFrom('import_rejection')
@@ -436,18 +316,13 @@ export async function importPoliceUkStreetFile(
     return result
   }
 
-  const noteUnknown = (row: ParsedRow) => {
-    if (row.outcome.ok && row.outcome.incident.category_code === UNKNOWN_CATEGORY) {
-      const label = row.outcome.incident.category_label
-      result.unknownCrimeTypes[label] = (result.unknownCrimeTypes[label] ?? 0) + 1
-    }
-  }
-
   const batchContext = { runId, fileSha256: digest.sha256, importedBy: options.importedBy ?? null }
-  const writer = new BatchWriter((batchNo, rows) => writeBatch(db, batchContext, batchNo, rows, clock.now()))
+  const writer = new BatchWriter<Row>((batchNo, rows) =>
+    writeBatch(db, format, batchContext, batchNo, rows, clock.now()),
+  )
   try {
     if (options.strict && committedBatches === 0) {
-      const rejected = await strictCheck(options.file, onBytes)
+      const rejected = await strictCheck(options.file, format, onBytes)
       if (rejected.count) {
         await db.transaction().execute(async (trx) => {
           for (let start = 0; start < rejected.rows.length; start += ROWS_PER_STATEMENT) {
@@ -468,9 +343,9 @@ export async function importPoliceUkStreetFile(
       }
     }
 
-    let batch: ParsedRow[] = []
+    let batch: ParsedRow<Row>[] = []
     let batchNo = 0
-    for await (const row of streetRows(options.file, onBytes)) {
+    for await (const row of csvRows(options.file, format, onBytes)) {
       noteUnknown(row)
       batch.push(row)
       if (batch.length === batchSize) {
@@ -497,18 +372,19 @@ export async function importPoliceUkStreetFile(
   }
 }
 
-async function strictCheck(
+async function strictCheck<Row extends IdentifiedRow>(
   file: string,
+  format: ImportFormat<Row>,
   onBytes: (bytes: number) => void,
-): Promise<{ read: number; count: number; rows: (ParsedRow & { outcome: { ok: false } })[] }> {
-  const rows: (ParsedRow & { outcome: { ok: false } })[] = []
+): Promise<{ read: number; count: number; rows: RejectedRow[] }> {
+  const rows: RejectedRow[] = []
   let read = 0
   let count = 0
-  for await (const row of streetRows(file, onBytes)) {
+  for await (const row of csvRows(file, format, onBytes)) {
     read += 1
     if (row.outcome.ok) continue
     count += 1
-    if (rows.length < MAX_STRICT_REJECTIONS) rows.push(row as ParsedRow & { outcome: { ok: false } })
+    if (rows.length < MAX_STRICT_REJECTIONS) rows.push(row as RejectedRow)
   }
   return { read, count, rows }
 }

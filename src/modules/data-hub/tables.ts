@@ -5,7 +5,15 @@ import type { ColumnType, Generated } from 'kysely'
 type Timestamp = ColumnType<Date, Date | string, Date | string>
 
 export type ImportRunStatus = 'running' | 'completed' | 'interrupted' | 'failed' | 'rejected'
-export type IncidentKind = 'crime' | 'anti-social-behaviour'
+export const INCIDENT_KINDS = [
+  'crime',
+  'anti-social-behaviour',
+  'stop-and-search',
+  'call-for-service',
+  'ae-assault',
+  'missing-episode',
+] as const
+export type IncidentKind = (typeof INCIDENT_KINDS)[number]
 
 export interface DataSourceTable {
   id: Generated<number>
@@ -58,9 +66,13 @@ export interface IncidentTable {
   source_kind: string
   import_run_id: number
   natural_key: string
+  /** The source's own identifier: a call reference, an attendance or episode number. */
+  source_reference: string | null
   crime_id: string | null
-  /** First day of the month, as text ('2023-04-01'). */
+  /** First day of the month, as text ('2023-04-01'); every incident has one. */
   month: string
+  /** The time, when the source gives more than the month. */
+  occurred_at: Timestamp | null
   category_code: string
   category_label: string
   last_outcome_code: string | null

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import {
   checkHeader,
-  NaturalKeys,
   outcomeCode,
   parseStreetRow,
   POLICE_UK_STREET_COLUMNS,
 } from './police-uk-street.ts'
+import { NaturalKeys } from '../natural-keys.ts'
 
 const CRIME = [
   '41f5b4e5c183ea17cc6c92fecbd2f408094104d0d0dc0e4cfe9873eda383af4b',
@@ -39,26 +39,26 @@ describe('a data.police.uk street row', () => {
   test('a crime row maps to its category slug, first-of-month date, outcome code and H3 cells', () => {
     const result = parseStreetRow(CRIME)
     assert.ok(result.ok)
-    assert.equal(result.incident.kind, 'crime')
-    assert.equal(result.incident.category_code, 'other-theft')
-    assert.equal(result.incident.month, '2023-04-01')
-    assert.equal(result.incident.last_outcome_code, 'investigation-complete-no-suspect-identified')
-    assert.equal(result.incident.longitude, -0.11035)
-    assert.match(result.incident.h3_res9 ?? '', /^89[0-9a-f]+$/)
-    assert.equal(result.incident.identity, `police-uk:${CRIME[0]}:2023-04`)
+    assert.equal(result.row.kind, 'crime')
+    assert.equal(result.row.category_code, 'other-theft')
+    assert.equal(result.row.month, '2023-04-01')
+    assert.equal(result.row.last_outcome_code, 'investigation-complete-no-suspect-identified')
+    assert.equal(result.row.longitude, -0.11035)
+    assert.match(result.row.h3_res9 ?? '', /^89[0-9a-f]+$/)
+    assert.equal(result.row.identity, `police-uk:${CRIME[0]}:2023-04`)
   })
 
   test('violence and sexual offences map to violent-crime', () => {
     const result = parseStreetRow(withField('Crime type', 'Violence and sexual offences'))
     assert.ok(result.ok)
-    assert.equal(result.incident.category_code, 'violent-crime')
+    assert.equal(result.row.category_code, 'violent-crime')
   })
 
   test('an unknown crime type is kept with code unknown and its label', () => {
     const result = parseStreetRow(withField('Crime type', 'Fraud'))
     assert.ok(result.ok)
-    assert.equal(result.incident.category_code, 'unknown')
-    assert.equal(result.incident.category_label, 'Fraud')
+    assert.equal(result.row.category_code, 'unknown')
+    assert.equal(result.row.category_label, 'Fraud')
   })
 
   test('a No Location row is kept without coordinates or cells', () => {
@@ -70,9 +70,9 @@ describe('a data.police.uk street row', () => {
     row[8] = ''
     const result = parseStreetRow(row)
     assert.ok(result.ok)
-    assert.equal(result.incident.latitude, null)
-    assert.equal(result.incident.h3_res7, null)
-    assert.equal(result.incident.location_text, 'No Location')
+    assert.equal(result.row.latitude, null)
+    assert.equal(result.row.h3_res7, null)
+    assert.equal(result.row.location_text, 'No Location')
   })
 
   test('an anti-social behaviour row without Crime ID is identified by month and content', () => {
@@ -80,8 +80,8 @@ describe('a data.police.uk street row', () => {
     row[0] = ''
     const result = parseStreetRow(row)
     assert.ok(result.ok)
-    assert.equal(result.incident.kind, 'anti-social-behaviour')
-    assert.match(result.incident.identity, /^police-uk:2023-04:[0-9a-f]{64}$/)
+    assert.equal(result.row.kind, 'anti-social-behaviour')
+    assert.match(result.row.identity, /^police-uk:2023-04:[0-9a-f]{64}$/)
   })
 
   test('a month not in the form YYYY-MM is rejected naming the Month column', () => {

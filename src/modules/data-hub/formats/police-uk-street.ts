@@ -1,7 +1,15 @@
 import { createHash } from 'node:crypto'
 import { latLngToCell } from 'h3-js'
-import type { Selectable } from 'kysely'
-import type { IncidentKind, IncidentTable } from '../tables.ts'
+import { countWritten, upsertIncidents, type IncidentValues } from '../incident-writer.ts'
+import type { IncidentKind } from '../tables.ts'
+import {
+  checkExactHeader,
+  checkFields,
+  reject,
+  type IdentifiedRow,
+  type ImportFormat,
+  type RowResult,
+} from './import-format.ts'
 
 /** Parsing, checking and mapping of one row of a data.police.uk street-level crime file. No I/O. */
 
@@ -45,45 +53,16 @@ export const UNKNOWN_CATEGORY = 'unknown'
 /** A generous box around the United Kingdom (with Northern Ireland, Scilly and Shetland). */
 export const UK_BOUNDS = { minLongitude: -8.7, maxLongitude: 1.9, minLatitude: 49.8, maxLatitude: 60.9 }
 
-const MAX_FIELD_LENGTH = 1000
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/
 const LSOA_CODE = /^[EW]01\d{6}$/
 const DECIMAL = /^-?\d{1,3}(\.\d+)?$/
 
-export interface Rejection {
-  column: string | null
-  value: string | null
-  reason: string
-}
+/** A street-file row ready to write, with what identifies it before its occurrence index is added. */
+export type StreetIncident = IncidentValues & IdentifiedRow
 
-/** An incident ready to write: the table's row without its id, import run, source, harm weight and natural key. */
-export type MappedIncident = Omit<
-  Selectable<IncidentTable>,
-  'id' | 'source_kind' | 'import_run_id' | 'natural_key' | 'harm_weight'
-> & {
-  /** Identifies the row before its occurrence index is added: crime id and month, or month and content hash. */
-  identity: string
-}
-
-export type RowResult = { ok: true; incident: MappedIncident } | { ok: false; rejection: Rejection }
-
-/** Returns the name of the first expected column missing or out of place, or null when the header is right. */
+/** Returns why the header is not a street file's, naming the expected columns, or null when it is. */
 export function checkHeader(header: readonly string[]): string | null {
-  const names = header.map((name) => name.trim())
-  if (
-    names.length === POLICE_UK_STREET_COLUMNS.length &&
-    POLICE_UK_STREET_COLUMNS.every((c, i) => names[i] === c)
-  ) {
-    return null
-  }
-  const missing = POLICE_UK_STREET_COLUMNS.filter((column) => !names.includes(column))
-  const problem = missing.length
-    ? `it has no ${missing.map((c) => `'${c}'`).join(', ')} column${missing.length > 1 ? 's' : ''}`
-    : 'its columns are not in the expected order or there are extra columns'
-  return (
-    `The header is not that of a data.police.uk street-level crime file: ${problem}. ` +
-    `Expected the columns: ${POLICE_UK_STREET_COLUMNS.join(',')}`
-  )
+  return checkExactHeader('data.police.uk street-level crime', POLICE_UK_STREET_COLUMNS, header)
 }
 
 /** A stable code for an outcome label: lower case words joined by hyphens. */
@@ -94,29 +73,13 @@ export function outcomeCode(label: string): string {
     .replace(/^-|-$/g, '')
 }
 
-function reject(column: string | null, value: string | null, reason: string): RowResult {
-  return { ok: false, rejection: { column, value, reason } }
-}
-
 function optional(value: string): string | null {
   return value === '' ? null : value
 }
 
-export function parseStreetRow(fields: readonly string[]): RowResult {
-  if (fields.length !== POLICE_UK_STREET_COLUMNS.length) {
-    return reject(
-      null,
-      fields.join(','),
-      `the row has ${fields.length} columns, expected ${POLICE_UK_STREET_COLUMNS.length}`,
-    )
-  }
-  for (const [index, value] of fields.entries()) {
-    const column = POLICE_UK_STREET_COLUMNS[index]!
-    if (value.includes('\uFFFD')) return reject(column, value, 'the value is not valid UTF-8')
-    if (value.includes('\u0000')) return reject(column, value, 'the value contains a NUL character')
-    if (value.length > MAX_FIELD_LENGTH)
-      return reject(column, value, `the value is longer than ${MAX_FIELD_LENGTH} characters`)
-  }
+export function parseStreetRow(fields: readonly string[]): RowResult<StreetIncident> {
+  const unreadable = checkFields<StreetIncident>(POLICE_UK_STREET_COLUMNS, fields)
+  if (unreadable) return unreadable
   const [
     crimeId,
     month,
@@ -181,10 +144,12 @@ export function parseStreetRow(fields: readonly string[]): RowResult {
     latitude === null || longitude === null ? null : latLngToCell(latitude, longitude, resolution)
   return {
     ok: true,
-    incident: {
+    row: {
       kind,
+      source_reference: optional(crimeId),
       crime_id: optional(crimeId),
       month: monthDate,
+      occurred_at: null,
       category_code: categoryCode,
       category_label: crimeType,
       last_outcome_code: outcome === '' ? null : outcomeCode(outcome),
@@ -205,54 +170,14 @@ export function parseStreetRow(fields: readonly string[]): RowResult {
   }
 }
 
-/**
- * Numbers repeated identities within one file: the same Crime ID twice in a month, or two
- * identical anti-social behaviour rows, become distinct incidents with stable keys.
- */
-export class NaturalKeys {
-  // An open-addressing table of 64-bit fingerprints of the identities (the first 8 bytes of their
-  // SHA-256) with their counts: 12 bytes a slot, so a million-row file needs tens of megabytes, not hundreds.
-  private high = new Uint32Array(1 << 12)
-  private low = new Uint32Array(1 << 12)
-  /** Occurrences seen so far; 0 marks an empty slot. */
-  private counts = new Uint32Array(1 << 12)
-  private used = 0
-
-  next(identity: string): string {
-    const digest = createHash('sha256').update(identity).digest()
-    const occurrence = this.increment(digest.readUInt32LE(0), digest.readUInt32LE(4))
-    return `${identity}:${occurrence}`
-  }
-
-  /** Returns how many times the fingerprint was seen before, and counts this time. */
-  private increment(high: number, low: number): number {
-    const mask = this.counts.length - 1
-    let slot = (low ^ Math.imul(high, 0x9e3779b1)) & mask
-    while (this.counts[slot] !== 0) {
-      if (this.high[slot] === high && this.low[slot] === low) return this.counts[slot]!++
-      slot = (slot + 1) & mask
-    }
-    this.high[slot] = high
-    this.low[slot] = low
-    this.counts[slot] = 1
-    this.used += 1
-    if (this.used * 2 > this.counts.length) this.grow()
-    return 0
-  }
-
-  private grow(): void {
-    const { high, low, counts } = this
-    this.high = new Uint32Array(counts.length * 2)
-    this.low = new Uint32Array(counts.length * 2)
-    this.counts = new Uint32Array(counts.length * 2)
-    const mask = this.counts.length - 1
-    for (let old = 0; old < counts.length; old++) {
-      if (counts[old] === 0) continue
-      let slot = (low[old]! ^ Math.imul(high[old]!, 0x9e3779b1)) & mask
-      while (this.counts[slot] !== 0) slot = (slot + 1) & mask
-      this.high[slot] = high[old]!
-      this.low[slot] = low[old]!
-      this.counts[slot] = counts[old]!
-    }
-  }
+export const policeUkStreetFormat: ImportFormat<StreetIncident> = {
+  kind: POLICE_UK_STREET_KIND,
+  name: 'data.police.uk street-level crime',
+  columns: POLICE_UK_STREET_COLUMNS,
+  checkHeader,
+  parseRow: parseStreetRow,
+  unknownLabels: (row) =>
+    row.category_code === UNKNOWN_CATEGORY ? [{ column: 'Crime type', label: row.category_label }] : [],
+  write: async (trx, runId, rows) =>
+    countWritten(await upsertIncidents(trx, POLICE_UK_STREET_KIND, runId, rows)),
 }
