@@ -4,6 +4,7 @@ import fastifyFormbody from '@fastify/formbody'
 import fastifySwagger from '@fastify/swagger'
 import { randomUUID } from 'node:crypto'
 import { loadPartnership } from '../modules/platform/partnership.ts'
+import { registerDataHubRoutes } from '../modules/data-hub/routes.ts'
 import { registerPlatformRoutes } from '../modules/platform/routes.ts'
 import { registerPublicSiteRoutes } from '../modules/public-site/routes.ts'
 import { registerAssets } from './assets.ts'
@@ -69,6 +70,7 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   registerHealth(app)
   registerPublicSiteRoutes(app)
   registerPlatformRoutes(app)
+  registerDataHubRoutes(app)
   await options.extraRoutes?.(app)
   return app
 }

@@ -16,7 +16,7 @@ import type { AuditAction } from '../modules/platform/audit/audit-log.ts'
 export type Access = Permission | 'public' | 'signed-in'
 
 /** The class of data a route shows or changes; 'none' for pages without records. */
-export type DataClass = 'none' | 'account' | 'organisation' | 'audit' | 'personal'
+export type DataClass = 'none' | 'account' | 'organisation' | 'audit' | 'personal' | 'incidents' | 'imports'
 
 export interface RouteAccess {
   permission: Access

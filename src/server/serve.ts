@@ -6,7 +6,7 @@ import { openDatabase, type DatabaseHandle } from '../db/connect.ts'
 import { migrateToLatest } from '../db/migrate.ts'
 import { writeAuditCheckpoint } from '../modules/platform/audit/checkpoints.ts'
 import { describeCredentials, isEmptyDatabase, loadDemoData, saveCredentials } from '../modules/platform/demo-data.ts'
-import { loadDemoIncidents } from '../modules/data-hub/index.ts'
+import { loadDemoDataHub } from '../modules/data-hub/index.ts'
 import { buildApp } from './app.ts'
 
 export const SHUTDOWN_GRACE_MS = 10_000
@@ -32,9 +32,8 @@ export async function startServer(config: Config, print: (line: string) => void 
     if (config.demoData && (await isEmptyDatabase(database.db))) {
       const credentials = await loadDemoData(database.db, systemClock.now())
       const file = saveCredentials(config.dataDir, credentials)
-      const imports = await loadDemoIncidents(database.db, systemClock)
-      const incidents = imports.reduce((sum, run) => sum + run.rowsInserted, 0)
-      print(`Loaded the demo partnership and ${incidents} incidents from data.police.uk sample files.`)
+      const loaded = await loadDemoDataHub(database.db, systemClock)
+      print(`Loaded the demo partnership and ${loaded.join(', ')}.`)
       print(`${describeCredentials(credentials)}\n(also saved in ${file})`)
     }
     app = await buildApp(

@@ -4,6 +4,10 @@ import * as authMfa from './0002-auth-mfa.ts'
 import * as oidc from './0003-oidc.ts'
 import * as dataHub from './0004-data-hub.ts'
 import * as incidentKinds from './0005-incident-kinds.ts'
+import * as policeUkOutcomesStopSearch from './0006-police-uk-outcomes-stop-search.ts'
+import * as partnerIncidents from './0007-partner-incidents.ts'
+import * as people from './0008-people.ts'
+import * as geography from './0009-geography.ts'
 
 /**
  * Every migration, in order. Listed by hand rather than read from the folder so that the
@@ -15,4 +19,8 @@ export const migrations: Record<string, Migration> = {
   '0003-oidc': oidc,
   '0004-data-hub': dataHub,
   '0005-incident-kinds': incidentKinds,
+  '0006-police-uk-outcomes-stop-search': policeUkOutcomesStopSearch,
+  '0007-partner-incidents': partnerIncidents,
+  '0008-people': people,
+  '0009-geography': geography,
 }

@@ -3,21 +3,34 @@ import { fileURLToPath } from 'node:url'
 import type { Kysely } from 'kysely'
 import type { Clock } from '../../clock.ts'
 import type { Database } from '../../db/schema.ts'
-import { importPoliceUkStreetFile, type ImportResult } from './import-run.ts'
+import { importFile, importPoliceUkStreetFile, type ImportResult } from './import-run.ts'
 
 /** What other modules may call in the data hub. */
-export { importPoliceUkStreetFile, type ImportResult }
+export { importFile, importPoliceUkStreetFile, type ImportResult }
 
-const SAMPLES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../samples/police-uk')
+export const SAMPLES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../samples')
 
 /** Real data.police.uk files shipped with Upstream (City of London Police, OGL v3.0) for the demo. */
 export const DEMO_STREET_FILES = ['2023-04-city-of-london-street.csv', '2023-05-city-of-london-street.csv'].map((file) =>
-  path.join(SAMPLES, file),
+  path.join(SAMPLES_DIR, 'police-uk', file),
 )
 
-/** Imports the bundled sample files, as any other import: a second call adds nothing. */
-export async function loadDemoIncidents(db: Kysely<Database>, clock: Clock): Promise<ImportResult[]> {
+/** One part of the demo data: loads itself (adding nothing when already loaded) and says what it loaded. */
+type DemoLoader = (db: Kysely<Database>, clock: Clock) => Promise<string>
+
+async function loadDemoStreetCrime(db: Kysely<Database>, clock: Clock): Promise<string> {
   const results: ImportResult[] = []
   for (const file of DEMO_STREET_FILES) results.push(await importPoliceUkStreetFile(db, { file, clock }))
-  return results
+  const incidents = results.reduce((sum, run) => sum + run.rowsInserted, 0)
+  return `${incidents} incidents from data.police.uk sample files`
+}
+
+/** In order: later loaders may build on what earlier ones loaded (people on incidents). */
+const DEMO_LOADERS: DemoLoader[] = [loadDemoStreetCrime]
+
+/** Loads the demo's data files through the importers, as any user's files; returns a line for each part. */
+export async function loadDemoDataHub(db: Kysely<Database>, clock: Clock): Promise<string[]> {
+  const lines: string[] = []
+  for (const load of DEMO_LOADERS) lines.push(await load(db, clock))
+  return lines
 }

@@ -16,6 +16,9 @@ const EXPECTED: Record<Permission, Role[]> = {
   'audit:read-all': ['administrator', 'auditor'],
   'audit:read-team': ['supervisor'],
   'api:read-self': [...ROLES],
+  'data:read': ['administrator', 'analyst', 'officer', 'supervisor', 'strategic_lead'],
+  'data:import': ['administrator', 'analyst'],
+  'data:export': ['administrator', 'analyst', 'supervisor'],
 }
 
 test('each permission belongs to exactly the roles the reviewed table names', () => {

@@ -43,6 +43,9 @@ export const PERMISSIONS = {
   'audit:read-all': 'Search the whole audit log',
   'audit:read-team': "Search the audit log for the actions of one's own teams",
   'api:read-self': 'Read one’s own account through the API',
+  'data:read': 'See data sources, import runs, incidents and their maps',
+  'data:import': 'Import data files and read their reports',
+  'data:export': 'Export incidents as CSV or GeoJSON',
 } as const
 export type Permission = keyof typeof PERMISSIONS
 
@@ -56,12 +59,15 @@ const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'admin:sharing-agreements',
     'audit:read-all',
     'api:read-self',
+    'data:read',
+    'data:import',
+    'data:export',
   ],
-  analyst: ['api:read-self'],
-  officer: ['api:read-self'],
+  analyst: ['api:read-self', 'data:read', 'data:import', 'data:export'],
+  officer: ['api:read-self', 'data:read'],
   partner_practitioner: ['api:read-self'],
-  supervisor: ['audit:read-team', 'api:read-self'],
-  strategic_lead: ['api:read-self'],
+  supervisor: ['audit:read-team', 'api:read-self', 'data:read', 'data:export'],
+  strategic_lead: ['api:read-self', 'data:read'],
   auditor: ['audit:read-all', 'api:read-self'],
 }
 

@@ -1,0 +1,4 @@
+import type { FastifyInstance } from 'fastify'
+
+/** Placeholder, filled in by the work it is named after. */
+export function registerIncidentMapRoutes(_app: FastifyInstance): void {}
