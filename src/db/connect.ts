@@ -13,6 +13,17 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value)
 
 export type Driver = 'pglite' | 'postgres'
 
+const drivers = new WeakMap<Kysely<Database>, Driver>()
+
+/**
+ * Which engine a database handle runs on, for the few places that must differ: a reserved
+ * connection (for a session advisory lock) works on PostgreSQL but blocks every other query
+ * on PGlite, which has one session.
+ */
+export function driverOf(db: Kysely<Database>): Driver | undefined {
+  return drivers.get(db)
+}
+
 export interface DatabaseHandle {
   db: Kysely<Database>
   driver: Driver
@@ -50,6 +61,7 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
 export function fromPglite(pglite: PGlite, location: string, lock?: DataFolderLock): DatabaseHandle {
   const pool = new pg.Pool(createPgConfig(pglite) as unknown as pg.PoolConfig)
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  drivers.set(db, 'pglite')
   return {
     db,
     driver: 'pglite',
@@ -77,6 +89,7 @@ export async function openPostgres(databaseUrl: string, poolSize: number): Promi
     const reason = (error as Error).message || (error as NodeJS.ErrnoException).code || 'no answer'
     throw new DatabaseUnreachableError(`Cannot reach the PostgreSQL server at ${host}: ${reason}`)
   }
+  drivers.set(db, 'postgres')
   return { db, driver: 'postgres', location: host, close: () => db.destroy() }
 }
 

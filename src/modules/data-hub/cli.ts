@@ -86,7 +86,11 @@ export function registerDataHubCommands(program: Command): void {
     .option('--progress', 'print progress to stderr even when it is not a terminal')
     .addHelpText('after', `\nKinds:\n${kinds}`)
     .action(
-      async (kind: string, files: string[], options: { strict?: boolean; json?: boolean; progress?: boolean }) => {
+      async (
+        kind: string,
+        files: string[],
+        options: { strict?: boolean; json?: boolean; progress?: boolean },
+      ) => {
         const named = kind === AUTO ? null : formatByKind(kind)
         if (kind !== AUTO && !named) {
           throw new CliError(

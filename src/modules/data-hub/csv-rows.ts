@@ -69,7 +69,9 @@ export async function* csvRows<Row extends IdentifiedRow>(
       const result = format.parseRow(record)
       yield {
         rowNumber: info.lines,
-        outcome: result.ok ? { ok: true, row: { ...result.row, natural_key: keys.next(result.row.identity) } } : result,
+        outcome: result.ok
+          ? { ok: true, row: { ...result.row, natural_key: keys.next(result.row.identity) } }
+          : result,
       }
     }
     if (header) throw new HeaderError(`The file is empty. ${format.checkHeader([]) ?? ''}`.trim())

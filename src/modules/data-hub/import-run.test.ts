@@ -101,10 +101,17 @@ for (const backend of backends()) {
         assert.deepEqual(entry.record_ids, [String(result.runId)])
         assert.equal(entry.details.fileSha256, sha256)
       }
-      assert.equal(entries.reduce((sum, e) => sum + Number(e.details.rowsInserted), 0), 738)
+      assert.equal(
+        entries.reduce((sum, e) => sum + Number(e.details.rowsInserted), 0),
+        738,
+      )
       assert.doesNotMatch(JSON.stringify(entries), /Holborn|E01000917/)
       await importFile(APRIL)
-      const after = await database.db.selectFrom('audit_event').select('seq').where('event', '=', 'IMPORT_BATCH').execute()
+      const after = await database.db
+        .selectFrom('audit_event')
+        .select('seq')
+        .where('event', '=', 'IMPORT_BATCH')
+        .execute()
       assert.equal(after.length, 2, 'a file already imported adds no collect entries')
     })
 

@@ -6,6 +6,8 @@ import { sql, type Kysely } from 'kysely'
 import type { Clock } from '../../clock.ts'
 import type { Database } from '../../db/schema.ts'
 import { recordAudit } from '../platform/audit/audit-log.ts'
+import { whileNoOtherImport } from './file-lock.ts'
+import { assignAreasForRun } from './geography/assign-areas.ts'
 import { csvRows, HeaderError, type ParsedRow, type RejectedRow } from './csv-rows.ts'
 import type { IdentifiedRow, ImportFormat } from './formats/import-format.ts'
 import { policeUkStreetFormat } from './formats/police-uk-street.ts'
@@ -34,7 +36,8 @@ export interface ImportOptions {
 export interface ImportResult {
   runId: number | null
   file: string
-  status: ImportRunStatus | 'already-imported'
+  /** 'busy' when another import of the same file is running. */
+  status: ImportRunStatus | 'already-imported' | 'busy'
   message: string | null
   resumed: boolean
   /** Batches an unfinished earlier run had committed, skipped by this one. */
@@ -106,7 +109,9 @@ async function writeBatch<Row extends IdentifiedRow>(
       })
       .execute()
     const good = rows.flatMap((row) => (row.outcome.ok ? [row.outcome.row] : []))
-    const rejections = rows.flatMap((row) => (row.outcome.ok ? [] : [rejectionRow(runId, row as RejectedRow)]))
+    const rejections = rows.flatMap((row) =>
+      row.outcome.ok ? [] : [rejectionRow(runId, row as RejectedRow)],
+    )
     const written = await format.write(trx, runId, good)
     for (let start = 0; start < rejections.length; start += ROWS_PER_STATEMENT) {
       await trx
@@ -129,7 +134,13 @@ async function writeBatch<Row extends IdentifiedRow>(
       recordType: 'import_run',
       recordIds: [String(runId)],
       occurredAt: committedAt,
-      details: { batchNo, fileSha256, rowsInserted: counts.inserted, rowsUpdated: counts.updated, rowsRejected: counts.rejected },
+      details: {
+        batchNo,
+        fileSha256,
+        rowsInserted: counts.inserted,
+        rowsUpdated: counts.updated,
+        rowsRejected: counts.rejected,
+      },
     })
     return counts
   })
@@ -179,7 +190,10 @@ function emptyResult(file: string, kind: string): ImportResult {
 }
 
 /** Imports one data.police.uk street-level crime file; see importFile. */
-export function importPoliceUkStreetFile(db: Kysely<Database>, options: ImportOptions): Promise<ImportResult> {
+export function importPoliceUkStreetFile(
+  db: Kysely<Database>,
+  options: ImportOptions,
+): Promise<ImportResult> {
   return importFile(db, policeUkStreetFormat, options)
 }
 
@@ -198,7 +212,30 @@ export async function importFile<Row extends IdentifiedRow>(
   const fileName = options.fileName ?? path.basename(options.file)
   const result = emptyResult(fileName, format.kind)
   const digest = await fileDigest(options.file)
+  const run = await whileNoOtherImport(db, digest.sha256, () =>
+    importUnlocked(db, format, options, { began, fileName, result, digest }),
+  )
+  return (
+    run ?? {
+      ...result,
+      status: 'busy',
+      message: `Another import of ${fileName} is running; nothing was done. Wait for it to finish, then check its report`,
+    }
+  )
+}
 
+async function importUnlocked<Row extends IdentifiedRow>(
+  db: Kysely<Database>,
+  format: ImportFormat<Row>,
+  options: ImportOptions,
+  {
+    began,
+    fileName,
+    result,
+    digest,
+  }: { began: number; fileName: string; result: ImportResult; digest: { size: number; sha256: string } },
+): Promise<ImportResult> {
+  const { clock } = options
   const previous = await db
     .selectFrom('import_run')
     .selectAll()
@@ -363,6 +400,8 @@ export async function importFile<Row extends IdentifiedRow>(
     }
     if (batch.length && batchNo >= committedBatches) await writer.write(batchNo, batch)
     await writer.settled()
+    // After every batch, so a resumed run assigns the rows of the batches it skipped too.
+    await assignAreasForRun(db, runId)
     return await finish('completed', null)
   } catch (error) {
     await writer.settled().catch(() => undefined)

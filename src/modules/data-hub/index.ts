@@ -11,9 +11,10 @@ export { importFile, importPoliceUkStreetFile, type ImportResult }
 export const SAMPLES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../samples')
 
 /** Real data.police.uk files shipped with Upstream (City of London Police, OGL v3.0) for the demo. */
-export const DEMO_STREET_FILES = ['2023-04-city-of-london-street.csv', '2023-05-city-of-london-street.csv'].map((file) =>
-  path.join(SAMPLES_DIR, 'police-uk', file),
-)
+export const DEMO_STREET_FILES = [
+  '2023-04-city-of-london-street.csv',
+  '2023-05-city-of-london-street.csv',
+].map((file) => path.join(SAMPLES_DIR, 'police-uk', file))
 
 /** One part of the demo data: loads itself (adding nothing when already loaded) and says what it loaded. */
 type DemoLoader = (db: Kysely<Database>, clock: Clock) => Promise<string>
