@@ -104,6 +104,36 @@ for (const backend of backends()) {
       assert.match(result.stderr, /Expected the columns: Crime ID,Month,Reported by,Falls within/)
     })
 
+    test("'auto' tells a street file from its header, and names the formats when no header matches", async () => {
+      const imported = await run('import', 'auto', APRIL, '--json')
+      assert.equal(imported.code, 0, imported.stderr)
+      const [result] = (JSON.parse(imported.stdout) as { results: { kind: string; rowsInserted: number }[] }).results
+      assert.deepEqual([result!.kind, result!.rowsInserted], ['police-uk-street', 738])
+
+      const odd = path.join(folder, 'odd.csv')
+      await writeFile(odd, 'When,Where,What\n2023-04,Here,Something\n')
+      const refused = await run('import', 'auto', odd)
+      assert.equal(refused.code, 1)
+      assert.match(refused.stderr, /odd\.csv: the header matches none of the formats \(police-uk-street/)
+      assert.equal((await stats()).total, 738)
+    })
+
+    test('a missing file or a folder is named before anything is imported', async () => {
+      const missing = await run('import', 'auto', APRIL, path.join(folder, 'nope.csv'))
+      assert.equal(missing.code, 1)
+      assert.match(missing.stderr, /nope\.csv: no such file/)
+      const directory = await run('import', 'police-uk-street', folder)
+      assert.equal(directory.code, 1)
+      assert.match(directory.stderr, /: not a file/)
+      assert.equal((await stats()).total, 0)
+    })
+
+    test('an unknown kind is refused with the list of kinds, before anything is read', async () => {
+      const result = await run('import', 'police-uk-streets', APRIL)
+      assert.equal(result.code, 1)
+      assert.match(result.stderr, /Unknown kind 'police-uk-streets': use one of police-uk-street, .*auto/)
+    })
+
     test('an import killed mid-file and run again ends with exact counts and no duplicates', async () => {
       const rows = 50_000
       const file = path.join(folder, 'large-street.csv')

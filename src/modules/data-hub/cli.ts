@@ -1,3 +1,5 @@
+import { constants } from 'node:fs'
+import { access, stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { Command } from 'commander'
 import { CliError, output, withDatabase } from '../../cli/context.ts'
@@ -53,6 +55,22 @@ function describe(result: ImportResult): string {
 
 const AUTO = 'auto'
 
+/** Every file must be there and be a file before any is imported, so a typo is caught up front. */
+async function checkReadableFiles(files: readonly string[]): Promise<void> {
+  for (const file of files) {
+    const found = await stat(file).catch((error: NodeJS.ErrnoException) => error)
+    if (found instanceof Error) {
+      throw new CliError(
+        found.code === 'ENOENT' ? `${file}: no such file` : `${file}: cannot be read (${found.code ?? found.message})`,
+      )
+    }
+    if (!found.isFile()) throw new CliError(`${file}: not a file`)
+    await access(file, constants.R_OK).catch(() => {
+      throw new CliError(`${file}: cannot be read (permission denied)`)
+    })
+  }
+}
+
 /** A failed result for a file whose format could not be told from its header. */
 function undetected(file: string): ImportResult {
   const kinds = IMPORT_FORMATS.map((format) => format.kind).join(', ')
@@ -97,6 +115,7 @@ export function registerDataHubCommands(program: Command): void {
             `Unknown kind '${kind}': use one of ${[...IMPORT_FORMATS.map((f) => f.kind), AUTO].join(', ')}`,
           )
         }
+        await checkReadableFiles(files)
         // Ctrl-C or a polite kill stops after the current batch commits, leaving a run to resume.
         const stop = new AbortController()
         const onSignal = () => stop.abort()
