@@ -44,6 +44,8 @@ export async function* csvRows<Row extends IdentifiedRow>(
     relax_column_count: true,
     skip_empty_lines: true,
     skip_records_with_error: true,
+    // Both line ends, row by row: csv-parse otherwise takes the first one it sees for the whole file.
+    record_delimiter: ['\r\n', '\n'],
     info: true,
   })
   parser.on('skip', (error: CsvError & { lines?: number }) => {

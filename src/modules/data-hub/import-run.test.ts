@@ -35,6 +35,16 @@ const APRIL_BY_TYPE = {
   'violent-crime': 126,
 }
 
+/** CI runs the generated-file properties a few dozen times; `npm run bench -- fuzz-import` runs them 10,000 times. */
+function fuzzRuns(runs: number): { numRuns: number; seed?: number } {
+  const wanted = Number(process.env.UPSTREAM_FUZZ_RUNS)
+  const seed = Number(process.env.UPSTREAM_FUZZ_SEED)
+  return {
+    numRuns: wanted > 0 ? wanted : runs,
+    ...(Number.isInteger(seed) && process.env.UPSTREAM_FUZZ_SEED ? { seed } : {}),
+  }
+}
+
 for (const backend of backends()) {
   describe(`importing data.police.uk street files on ${backend.name}`, () => {
     let database: TestDatabase
@@ -236,24 +246,27 @@ for (const backend of backends()) {
         missingColumn: (row: string[]) => void row.pop(),
         extraColumn: (row: string[]) => void row.push('extra'),
         invalidUtf8: (row: string[]) => void (row[6] = 'On or near \u0000'),
+        hugeField: (row: string[]) => void (row[8] = 'x'.repeat(1024 * 1024)),
       }
       const line = fc.option(fc.constantFrom(...(Object.keys(faults) as (keyof typeof faults)[])), {
         freq: 2,
       })
       let n = 0
+      const newline = fc.constantFrom('\n', '\r\n')
       await fc.assert(
         fc.asyncProperty(
-          fc.array(line, { minLength: 1, maxLength: 30 }),
+          fc.array(fc.tuple(line, newline), { minLength: 1, maxLength: 30 }),
           fc.boolean(),
-          fc.constantFrom('\n', '\r\n'),
           fc.boolean(),
-          async (lines, bom, newline, strict) => {
-            const rows = lines.map((fault, index) => {
+          async (generated, bom, strict) => {
+            const lines = generated.map(([fault]) => fault)
+            const rows = generated.map(([fault, end], index) => {
               const row = GOOD_ROW.replace('abc1', `run${n}-row${index}`).split(',')
               if (fault) faults[fault](row)
-              return row.join(',')
+              return row.join(',') + end
             })
-            const text = `${bom ? '\uFEFF' : ''}${HEADER}${newline}${rows.join(newline)}${newline}`
+            // Line ends vary row by row: CRLF and LF mixed in one file.
+            const text = `${bom ? '\uFEFF' : ''}${HEADER}\n${rows.join('')}`
             const bytes = Buffer.from(text, 'utf8')
             // A lone 0xFF byte is never valid UTF-8: put one where the NUL placeholder is.
             const content = Buffer.concat(
@@ -282,7 +295,7 @@ for (const backend of backends()) {
             assert.equal(await incidentCount(), before + (strict && faulty.length ? 0 : good))
           },
         ),
-        { numRuns: 40 },
+        fuzzRuns(40),
       )
     })
 
@@ -348,7 +361,7 @@ for (const backend of backends()) {
           )
           assert.equal(written.rows[0]!.n, Number(batches.inserted ?? 0) + Number(batches.updated ?? 0))
         }),
-        { numRuns: 60 },
+        fuzzRuns(60),
       )
     })
   })
