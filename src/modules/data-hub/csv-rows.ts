@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs'
-import { parse, type CsvError } from 'csv-parse'
+import { parse } from 'csv-parse'
+import { CsvDecoder, CsvTokenizer, type CsvRecord, type CsvUnreadable } from './csv-reader.ts'
 import type { IdentifiedRow, ImportFormat, Rejection } from './formats/import-format.ts'
 import { NaturalKeys } from './natural-keys.ts'
 
@@ -29,7 +30,7 @@ export async function readHeader(file: string): Promise<string[]> {
 }
 
 /**
- * Streams the checked rows of a file in order, with the rows the CSV parser cannot read as
+ * Streams the checked rows of a file in order, with the rows the CSV reader cannot read as
  * rejections in their place. Throws HeaderError before any row when the header is wrong.
  */
 export async function* csvRows<Row extends IdentifiedRow>(
@@ -37,53 +38,66 @@ export async function* csvRows<Row extends IdentifiedRow>(
   format: ImportFormat<Row>,
   onBytes: (bytes: number) => void,
 ): AsyncGenerator<ParsedRow<Row>> {
-  const skipped: ParsedRow<Row>[] = []
-  const parser = parse({
-    bom: true,
-    relax_quotes: true,
-    relax_column_count: true,
-    skip_empty_lines: true,
-    skip_records_with_error: true,
-    // Both line ends, row by row: csv-parse otherwise takes the first one it sees for the whole file.
-    record_delimiter: ['\r\n', '\n'],
-    info: true,
-  })
-  parser.on('skip', (error: CsvError & { lines?: number }) => {
-    skipped.push(unreadable(error.lines ?? 0, `the row cannot be read as CSV: ${error.message}`))
-  })
-  const source = createReadStream(file)
-  source.on('error', (error) => parser.destroy(error)).pipe(parser)
+  const source = createReadStream(file, { highWaterMark: CHUNK_BYTES })
+  const chunks = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>
   try {
+    const decoder = new CsvDecoder()
+    const tokenizer = new CsvTokenizer()
     const keys = new NaturalKeys()
+    const records: CsvRecord[] = []
     let header = true
-    for await (const { record, info } of parser as AsyncIterable<{
-      record: string[]
-      info: { lines: number; bytes: number }
-    }>) {
-      onBytes(info.bytes)
-      while (skipped.length && skipped[0]!.rowNumber <= info.lines) yield skipped.shift()!
-      if (header) {
-        header = false
-        const problem = format.checkHeader(record)
-        if (problem) throw new HeaderError(problem)
-        continue
+    let bytes = 0
+    let ended = false
+    while (!ended) {
+      const { value, done } = await chunks.next()
+      records.length = 0
+      let unreadableRecord: CsvUnreadable | null = null
+      if (done) {
+        ended = true
+        tokenizer.push(decoder.end(), records)
+        unreadableRecord = tokenizer.end(records)
+      } else {
+        bytes += value.length
+        // Reported before the chunk's rows, so a stop requested at the first report takes effect
+        // after the first batch.
+        onBytes(bytes)
+        tokenizer.push(decoder.write(value), records)
       }
-      const result = format.parseRow(record)
-      yield {
-        rowNumber: info.lines,
-        outcome: result.ok
-          ? { ok: true, row: { ...result.row, natural_key: keys.next(result.row.identity) } }
-          : result,
+      for (const { fields, line } of records) {
+        if (header) {
+          header = false
+          const problem = format.checkHeader(fields)
+          if (problem) throw new HeaderError(problem)
+          continue
+        }
+        const result = format.parseRow(fields)
+        if (!result.ok) {
+          yield { rowNumber: line, outcome: result }
+          continue
+        }
+        // The row is the parser's own new object: adding the key costs far less than a copy.
+        const row = result.row as Row & { natural_key: string }
+        row.natural_key = keys.next(row.identity)
+        yield { rowNumber: line, outcome: { ok: true, row } }
+      }
+      if (unreadableRecord) {
+        if (header) {
+          const expected = format.checkHeader([]) ?? ''
+          throw new HeaderError(
+            `The header cannot be read as CSV: ${unreadableRecord.message}. ${expected}`.trim(),
+          )
+        }
+        yield unreadable(unreadableRecord.line, `the row cannot be read as CSV: ${unreadableRecord.message}`)
       }
     }
     if (header) throw new HeaderError(`The file is empty. ${format.checkHeader([]) ?? ''}`.trim())
-    yield* skipped
   } finally {
     // A run stopped early must not leave the file open.
     source.destroy()
-    parser.destroy()
   }
 }
+
+const CHUNK_BYTES = 256 * 1024
 
 function unreadable<Row extends IdentifiedRow>(rowNumber: number, reason: string): ParsedRow<Row> {
   return { rowNumber, outcome: { ok: false, rejection: { column: null, value: null, reason } } }

@@ -1,12 +1,13 @@
-import { createHash } from 'node:crypto'
-
 /**
  * Numbers repeated identities within one file: the same Crime ID twice in a month, or two
  * identical anti-social behaviour rows, become distinct incidents with stable keys.
  */
 export class NaturalKeys {
-  // An open-addressing table of 64-bit fingerprints of the identities (the first 8 bytes of their
-  // SHA-256) with their counts: 12 bytes a slot, so a million-row file needs tens of megabytes, not hundreds.
+  // An open-addressing table of 64-bit fingerprints of the identities with their counts: 12 bytes a
+  // slot, so a million-row file needs tens of megabytes, not hundreds. The fingerprint is two
+  // 32-bit multiplicative hashes rather than a cryptographic digest: twice as fast, and it only
+  // has to tell a file's identities apart. It is fixed (no random seed) so that a resumed run numbers
+  // the rows exactly as the run it resumes did.
   private high = new Uint32Array(1 << 12)
   private low = new Uint32Array(1 << 12)
   /** Occurrences seen so far; 0 marks an empty slot. */
@@ -14,9 +15,14 @@ export class NaturalKeys {
   private used = 0
 
   next(identity: string): string {
-    const digest = createHash('sha256').update(identity).digest()
-    const occurrence = this.increment(digest.readUInt32LE(0), digest.readUInt32LE(4))
-    return `${identity}:${occurrence}`
+    let high = 0x811c9dc5
+    let low = 0x9747b28c ^ identity.length
+    for (let i = 0; i < identity.length; i++) {
+      const code = identity.charCodeAt(i)
+      high = Math.imul(high ^ code, 0x01000193)
+      low = Math.imul((low << 5) | (low >>> 27), 0x85ebca6b) ^ code
+    }
+    return `${identity}:${this.increment(finalMix(high), finalMix(low ^ high))}`
   }
 
   /** Returns how many times the fingerprint was seen before, and counts this time. */
@@ -50,4 +56,13 @@ export class NaturalKeys {
       this.counts[slot] = counts[old]!
     }
   }
+}
+
+/** MurmurHash3's finaliser: spreads every input bit over the whole word. */
+function finalMix(hash: number): number {
+  hash ^= hash >>> 16
+  hash = Math.imul(hash, 0x85ebca6b)
+  hash ^= hash >>> 13
+  hash = Math.imul(hash, 0xc2b2ae35)
+  return (hash ^ (hash >>> 16)) >>> 0
 }
