@@ -2,8 +2,8 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import {
   checkHeader,
-  outcomeCode,
   parseStreetRow,
+  policeUkStreetFormat,
   POLICE_UK_STREET_COLUMNS,
 } from './police-uk-street.ts'
 import { NaturalKeys } from '../natural-keys.ts'
@@ -42,7 +42,7 @@ describe('a data.police.uk street row', () => {
     assert.equal(result.row.kind, 'crime')
     assert.equal(result.row.category_code, 'other-theft')
     assert.equal(result.row.month, '2023-04-01')
-    assert.equal(result.row.last_outcome_code, 'investigation-complete-no-suspect-identified')
+    assert.equal(result.row.last_outcome_code, 'no-further-action')
     assert.equal(result.row.longitude, -0.11035)
     assert.match(result.row.h3_res9 ?? '', /^89[0-9a-f]+$/)
     assert.equal(result.row.identity, `police-uk:${CRIME[0]}:2023-04`)
@@ -59,6 +59,14 @@ describe('a data.police.uk street row', () => {
     assert.ok(result.ok)
     assert.equal(result.row.category_code, 'unknown')
     assert.equal(result.row.category_label, 'Fraud')
+  })
+
+  test('a crime type named like a property of every object is unknown too, not a lookup of that property', () => {
+    for (const label of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      const result = parseStreetRow(withField('Crime type', label))
+      assert.ok(result.ok)
+      assert.equal(result.row.category_code, 'unknown', label)
+    }
   })
 
   test('a No Location row is kept without coordinates or cells', () => {
@@ -127,7 +135,25 @@ describe('a data.police.uk street row', () => {
     assert.ok(identities.every((identity) => keys.next(identity) === `${identity}:1`))
   })
 
-  test('outcome codes are lower case words joined by hyphens', () => {
-    assert.equal(outcomeCode('Offender given a caution'), 'offender-given-a-caution')
+  test('a last outcome category maps to its code in the outcome table', () => {
+    const result = parseStreetRow(withField('Last outcome category', 'Offender given a caution'))
+    assert.ok(result.ok)
+    assert.deepEqual(
+      [result.row.last_outcome_code, result.row.last_outcome_label],
+      ['cautioned', 'Offender given a caution'],
+    )
+    assert.deepEqual(policeUkStreetFormat.unknownLabels!(result.row), [])
+  })
+
+  test('an unknown last outcome category is kept with code unknown and reported', () => {
+    const result = parseStreetRow(withField('Last outcome category', 'Referred to the moon'))
+    assert.ok(result.ok)
+    assert.deepEqual(
+      [result.row.last_outcome_code, result.row.last_outcome_label],
+      ['unknown', 'Referred to the moon'],
+    )
+    assert.deepEqual(policeUkStreetFormat.unknownLabels!(result.row), [
+      { column: 'Last outcome category', label: 'Referred to the moon' },
+    ])
   })
 })

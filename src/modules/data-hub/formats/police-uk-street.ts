@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { latLngToCell } from 'h3-js'
+import { cellToParent, latLngToCell } from 'h3-js'
 import { countWritten, upsertIncidents, type IncidentValues } from '../incident-writer.ts'
 import type { IncidentKind } from '../tables.ts'
 import {
@@ -10,6 +10,8 @@ import {
   type ImportFormat,
   type RowResult,
 } from './import-format.ts'
+import { outcomeCode, UNKNOWN_OUTCOME } from './police-uk-outcome-codes.ts'
+import { applyLatestOutcomes, takeOutcomeLock } from './police-uk-tables.ts'
 
 /** Parsing, checking and mapping of one row of a data.police.uk street-level crime file. No I/O. */
 
@@ -65,14 +67,6 @@ export function checkHeader(header: readonly string[]): string | null {
   return checkExactHeader('data.police.uk street-level crime', POLICE_UK_STREET_COLUMNS, header)
 }
 
-/** A stable code for an outcome label: lower case words joined by hyphens. */
-export function outcomeCode(label: string): string {
-  return label
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '')
-}
-
 function optional(value: string): string | null {
   return value === '' ? null : value
 }
@@ -112,7 +106,7 @@ export function parseStreetRow(fields: readonly string[]): RowResult<StreetIncid
   if (!monthMatch) return reject('Month', month, 'the month is not in the form YYYY-MM')
 
   if (crimeType === '') return reject('Crime type', crimeType, 'the crime type is empty')
-  const categoryCode = CRIME_TYPE_CODES[crimeType] ?? UNKNOWN_CATEGORY
+  const categoryCode = Object.hasOwn(CRIME_TYPE_CODES, crimeType) ? CRIME_TYPE_CODES[crimeType]! : UNKNOWN_CATEGORY
 
   let longitude: number | null = null
   let latitude: number | null = null
@@ -140,8 +134,8 @@ export function parseStreetRow(fields: readonly string[]): RowResult<StreetIncid
     crimeId !== ''
       ? `police-uk:${crimeId}:${month}`
       : `police-uk:${month}:${createHash('sha256').update(fields.join('\u001f')).digest('hex')}`
-  const cell = (resolution: number) =>
-    latitude === null || longitude === null ? null : latLngToCell(latitude, longitude, resolution)
+  // One point-to-cell lookup; the coarser cells are its ancestors, much cheaper to derive.
+  const res9 = latitude === null || longitude === null ? null : latLngToCell(latitude, longitude, 9)
   return {
     ok: true,
     row: {
@@ -161,9 +155,9 @@ export function parseStreetRow(fields: readonly string[]): RowResult<StreetIncid
       location_text: optional(location),
       lsoa_code: optional(lsoaCode),
       lsoa_name: optional(lsoaName),
-      h3_res7: cell(7),
-      h3_res8: cell(8),
-      h3_res9: cell(9),
+      h3_res7: res9 === null ? null : cellToParent(res9, 7),
+      h3_res8: res9 === null ? null : cellToParent(res9, 8),
+      h3_res9: res9,
       context: optional(context),
       identity,
     },
@@ -176,8 +170,20 @@ export const policeUkStreetFormat: ImportFormat<StreetIncident> = {
   columns: POLICE_UK_STREET_COLUMNS,
   checkHeader,
   parseRow: parseStreetRow,
-  unknownLabels: (row) =>
-    row.category_code === UNKNOWN_CATEGORY ? [{ column: 'Crime type', label: row.category_label }] : [],
-  write: async (trx, runId, rows) =>
-    countWritten(await upsertIncidents(trx, POLICE_UK_STREET_KIND, runId, rows)),
+  unknownLabels: (row) => [
+    ...(row.category_code === UNKNOWN_CATEGORY ? [{ column: 'Crime type', label: row.category_label }] : []),
+    ...(row.last_outcome_code === UNKNOWN_OUTCOME
+      ? [{ column: 'Last outcome category', label: row.last_outcome_label! }]
+      : []),
+  ],
+  write: async (trx, runId, rows) => {
+    await takeOutcomeLock(trx)
+    const counts = countWritten(await upsertIncidents(trx, POLICE_UK_STREET_KIND, runId, rows))
+    // An outcomes file imported before this one holds later outcomes than the street file's own.
+    await applyLatestOutcomes(
+      trx,
+      rows.flatMap((row) => (row.crime_id === null ? [] : [row.crime_id])),
+    )
+    return counts
+  },
 }
