@@ -8,6 +8,7 @@ import { registerPlatformCommands } from '../modules/platform/cli.ts'
 import { registerDataHubCommands } from '../modules/data-hub/cli.ts'
 import { startServer } from '../server/serve.ts'
 import { CliError, output, withDatabase } from './context.ts'
+import { registerInventoryCommands } from './inventory.ts'
 
 /** The `upstream` program. Each module adds its commands from its cli.ts. */
 export function buildProgram(): Command {
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
 
   registerPlatformCommands(program)
   registerDataHubCommands(program)
+  registerInventoryCommands(program)
   return program
 }
 

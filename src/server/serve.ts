@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { systemClock } from '../clock.ts'
 import type { Config } from '../config.ts'
 import { openDatabase, type DatabaseHandle } from '../db/connect.ts'
+import { checkDurabilityAtStart } from '../db/durability-check.ts'
 import { migrateToLatest } from '../db/migrate.ts'
 import { writeAuditCheckpoint } from '../modules/platform/audit/checkpoints.ts'
 import { describeCredentials, isEmptyDatabase, loadDemoData, saveCredentials } from '../modules/platform/demo-data.ts'
@@ -28,6 +29,7 @@ export async function startServer(config: Config, print: (line: string) => void 
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, command: 'upstream serve' })
   let app: FastifyInstance | undefined
   try {
+    await checkDurabilityAtStart(database, config, print)
     await migrateToLatest(database.db)
     if (config.demoData && (await isEmptyDatabase(database.db))) {
       const credentials = await loadDemoData(database.db, systemClock.now())

@@ -19,6 +19,8 @@ const ROWS_PER_STATEMENT = 1000
 /** A strict run that fails keeps this many rejections in its report. */
 const MAX_STRICT_REJECTIONS = 10_000
 const EXCERPT_LENGTH = 120
+/** Exit code of the test hook UPSTREAM_TEST_EXIT_AFTER_BATCH=<batch_no> (not in production; crash-safety.test.ts). */
+export const EXIT_AFTER_BATCH_CODE = 86
 
 export interface ImportOptions {
   file: string
@@ -354,9 +356,14 @@ async function importUnlocked<Row extends IdentifiedRow>(
   }
 
   const batchContext = { runId, fileSha256: digest.sha256, importedBy: options.importedBy ?? null }
-  const writer = new BatchWriter<Row>((batchNo, rows) =>
-    writeBatch(db, format, batchContext, batchNo, rows, clock.now()),
-  )
+  const exitAfterBatch =
+    process.env.NODE_ENV === 'production' ? undefined : process.env.UPSTREAM_TEST_EXIT_AFTER_BATCH
+  const writer = new BatchWriter<Row>(async (batchNo, rows) => {
+    await writeBatch(db, format, batchContext, batchNo, rows, clock.now())
+    // Test hook (checklist E2.3): die between a batch's COMMIT and anything after it.
+    if (exitAfterBatch !== undefined && Number(exitAfterBatch) === batchNo)
+      process.exit(EXIT_AFTER_BATCH_CODE)
+  })
   try {
     if (options.strict && committedBatches === 0) {
       const rejected = await strictCheck(options.file, format, onBytes)

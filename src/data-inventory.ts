@@ -1,0 +1,28 @@
+import { INVENTORY as dataHubCore } from './modules/data-hub/inventory/core.ts'
+import { INVENTORY as dataHubGeography } from './modules/data-hub/inventory/geography.ts'
+import { INVENTORY as dataHubPartnerIncidents } from './modules/data-hub/inventory/partner-incidents.ts'
+import { INVENTORY as dataHubPeople } from './modules/data-hub/inventory/people.ts'
+import { INVENTORY as dataHubPoliceUk } from './modules/data-hub/inventory/police-uk.ts'
+import {
+  mergeInventories,
+  type MergedInventory,
+  type ModuleInventory,
+} from './modules/platform/data-inventory.ts'
+import { INVENTORY as platform } from './modules/platform/inventory.ts'
+
+/**
+ * The whole data inventory (checklist C1): every module's list of its tables. A module that
+ * creates tables adds its list here; test/data-inventory.test.ts holds it against the database.
+ */
+export const MODULE_INVENTORIES: readonly ModuleInventory[] = [
+  { module: 'platform', entries: platform },
+  { module: 'data-hub/core', entries: dataHubCore },
+  { module: 'data-hub/police-uk', entries: dataHubPoliceUk },
+  { module: 'data-hub/partner-incidents', entries: dataHubPartnerIncidents },
+  { module: 'data-hub/people', entries: dataHubPeople },
+  { module: 'data-hub/geography', entries: dataHubGeography },
+]
+
+export function dataInventory(): MergedInventory {
+  return mergeInventories(MODULE_INVENTORIES)
+}
