@@ -32,7 +32,7 @@ export function matrixMismatches(observations: Observation[], expectAccess: Expe
   })
 }
 
-const DATA_CLASSES = ['none', 'account', 'organisation', 'audit', 'personal']
+const DATA_CLASSES = ['none', 'account', 'organisation', 'audit', 'personal', 'incidents', 'imports']
 
 for (const backend of backends()) {
   describe(`route access on ${backend.name}`, () => {

@@ -9,6 +9,7 @@ interface NavigationItem {
 
 const STAFF_LINKS: { href: string; text: string; permission?: Permission }[] = [
   { href: '/home', text: 'Home' },
+  { href: '/data', text: 'Data', permission: 'data:read' },
   { href: '/admin', text: 'Administration', permission: 'admin:users' },
   { href: '/audit', text: 'Audit log', permission: 'audit:read-all' },
   { href: '/audit/team', text: 'Audit log', permission: 'audit:read-team' },

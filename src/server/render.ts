@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import type nunjucks from 'nunjucks'
+import { permissionsOf } from '../modules/platform/roles.ts'
 import { navigationFor } from './navigation.ts'
 
 declare module 'fastify' {
@@ -16,6 +17,8 @@ export function registerRendering(app: FastifyInstance, views: nunjucks.Environm
       partnership: app.partnership,
       user: request.user,
       navigation: navigationFor(request.user, request.url),
+      /** What the signed-in user may do, for links a template shows only to some. */
+      permissions: request.user ? permissionsOf(request.user.role) : [],
       csrfToken: request.csrfToken,
       cspNonce: request.cspNonce,
       currentPath: request.url,
