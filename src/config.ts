@@ -23,9 +23,15 @@ export interface Config {
   logLevel: string
   /** Serve the OpenAPI document in production (always served in development). */
   exposeApiDocs: boolean
+  /** Largest file the upload page accepts, in bytes; larger uploads get 413. */
+  uploadMaxBytes: number
+  /** Run on every uploaded file with its path appended: exit 0 clean, 1 infected, anything else an error. */
+  antivirusCommand: string | undefined
 }
 
 export const DEVELOPMENT_SESSION_SECRET = 'development-only-secret-do-not-use-in-production'
+
+export const DEFAULT_UPLOAD_MAX_BYTES = 100 * 1024 * 1024
 
 export class ConfigError extends Error {
   override name = 'ConfigError'
@@ -50,6 +56,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       throw new ConfigError('DEBUG is set: production refuses to start in debug mode')
     }
   }
+  const uploadMaxBytes = Number(env.UPSTREAM_UPLOAD_MAX_BYTES ?? DEFAULT_UPLOAD_MAX_BYTES)
+  if (!Number.isSafeInteger(uploadMaxBytes) || uploadMaxBytes < 1) {
+    throw new ConfigError(`UPSTREAM_UPLOAD_MAX_BYTES must be a whole number of bytes above 0, not '${env.UPSTREAM_UPLOAD_MAX_BYTES}'`)
+  }
   const publicUrl = (env.UPSTREAM_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, '')
   return {
     production,
@@ -65,5 +75,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoData: env.UPSTREAM_DEMO_DATA ? env.UPSTREAM_DEMO_DATA === 'true' : !production,
     logLevel: env.LOG_LEVEL ?? (production ? 'info' : 'warn'),
     exposeApiDocs: production ? env.UPSTREAM_EXPOSE_API_DOCS === 'true' : true,
+    uploadMaxBytes,
+    antivirusCommand: env.UPSTREAM_ANTIVIRUS_COMMAND?.trim() || undefined,
   }
 }

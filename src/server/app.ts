@@ -1,10 +1,12 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import fastifyCookie from '@fastify/cookie'
 import fastifyFormbody from '@fastify/formbody'
+import fastifyMultipart from '@fastify/multipart'
 import fastifySwagger from '@fastify/swagger'
 import { randomUUID } from 'node:crypto'
 import { loadPartnership } from '../modules/platform/partnership.ts'
 import { registerDataHubRoutes } from '../modules/data-hub/routes.ts'
+import { multipartOptions } from '../modules/data-hub/upload/receive-upload.ts'
 import { registerPlatformRoutes } from '../modules/platform/routes.ts'
 import { registerPublicSiteRoutes } from '../modules/public-site/routes.ts'
 import { registerAssets } from './assets.ts'
@@ -53,6 +55,8 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
 
   await app.register(fastifyCookie)
   await app.register(fastifyFormbody)
+  // Before the request context: its CSRF check reads _csrf from the parsed multipart fields.
+  await app.register(fastifyMultipart, multipartOptions(deps.config))
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',

@@ -1,4 +1,11 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply } from 'fastify'
+
+const repliesAllowingWorkers = new WeakSet<FastifyReply>()
+
+/** Lets this page start workers from this origin's own scripts (the map's MapLibre worker); no other page may. */
+export function allowSameOriginWorkers(reply: FastifyReply): void {
+  repliesAllowingWorkers.add(reply)
+}
 
 /**
  * Headers on every response: a CSP with a per-request nonce for the few inline scripts the
@@ -16,7 +23,7 @@ export function registerSecurityHeaders(app: FastifyInstance): void {
         "img-src 'self' data: blob:",
         "font-src 'self'",
         "connect-src 'self'",
-        "worker-src 'self' blob:",
+        repliesAllowingWorkers.has(reply) ? "worker-src 'self'" : "worker-src 'none'",
         "object-src 'none'",
         "base-uri 'none'",
         "form-action 'self'",
