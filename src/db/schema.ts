@@ -2,6 +2,17 @@ import type { PlatformTables } from '../modules/platform/tables.ts'
 import type { OidcTables } from '../modules/platform/auth/oidc-tables.ts'
 import type { MfaTables } from '../modules/platform/auth/mfa-tables.ts'
 import type { DataHubTables } from '../modules/data-hub/tables.ts'
+import type { PeopleTables } from '../modules/data-hub/people/tables.ts'
+import type { GeographyTables } from '../modules/data-hub/geography/tables.ts'
+import type { PartnerIncidentTables } from '../modules/data-hub/formats/partner-tables.ts'
+import type { PoliceUkTables } from '../modules/data-hub/formats/police-uk-tables.ts'
 
 /** The whole database as Kysely sees it: each module contributes its own tables. */
-export type Database = PlatformTables & OidcTables & MfaTables & DataHubTables
+export type Database = PoliceUkTables &
+  PlatformTables &
+  OidcTables &
+  MfaTables &
+  DataHubTables &
+  GeographyTables &
+  PeopleTables &
+  PartnerIncidentTables

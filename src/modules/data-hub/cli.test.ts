@@ -107,7 +107,8 @@ for (const backend of backends()) {
     test("'auto' tells a street file from its header, and names the formats when no header matches", async () => {
       const imported = await run('import', 'auto', APRIL, '--json')
       assert.equal(imported.code, 0, imported.stderr)
-      const [result] = (JSON.parse(imported.stdout) as { results: { kind: string; rowsInserted: number }[] }).results
+      const [result] = (JSON.parse(imported.stdout) as { results: { kind: string; rowsInserted: number }[] })
+        .results
       assert.deepEqual([result!.kind, result!.rowsInserted], ['police-uk-street', 738])
 
       const odd = path.join(folder, 'odd.csv')
@@ -116,6 +117,26 @@ for (const backend of backends()) {
       assert.equal(refused.code, 1)
       assert.match(refused.stderr, /odd\.csv: the header matches none of the formats \(police-uk-street/)
       assert.equal((await stats()).total, 738)
+    })
+
+    test("'auto' on a street file with a misspelt column says which format it is closest to and what is missing", async () => {
+      const header = POLICE_UK_STREET_COLUMNS.map((c) => (c === 'Crime type' ? 'Crime Type' : c)).join(',')
+      const file = path.join(folder, 'misspelt.csv')
+      await writeFile(file, `${header}\n`)
+      const result = await run('import', 'auto', file)
+      assert.equal(result.code, 1)
+      assert.match(result.stderr, /misspelt\.csv: the header is closest to police-uk-street .*no 'Crime type' column/)
+    })
+
+    test('stats count police.uk crime and anti-social behaviour unless other kinds are asked for', async () => {
+      await run('import', 'police-uk-street', APRIL)
+      assert.equal((await stats('--kind', 'anti-social-behaviour')).total, 37)
+      assert.equal((await stats('--kind', 'crime,anti-social-behaviour')).total, 738)
+      assert.equal((await stats('--kind', 'all')).total, 738)
+      assert.equal((await stats('--kind', 'call-for-service')).total, 0)
+      const bad = await run('incidents', 'stats', '--kind', 'crimes')
+      assert.equal(bad.code, 1)
+      assert.match(bad.stderr, /--kind 'crimes' is not a kind/)
     })
 
     test('a missing file or a folder is named before anything is imported', async () => {

@@ -4,9 +4,11 @@ import path from 'node:path'
 import type { Command } from 'commander'
 import { CliError, output, withDatabase } from '../../cli/context.ts'
 import { systemClock } from '../../clock.ts'
-import { detectFormat, formatByKind, IMPORT_FORMATS } from './formats/index.ts'
+import { detectFormatExplained, formatByKind, IMPORT_FORMATS } from './formats/index.ts'
 import { importFile, type ImportResult } from './import-run.ts'
-import { incidentStats } from './incident-stats.ts'
+import { DEFAULT_STATS_KINDS, incidentStats } from './incident-stats.ts'
+import { INCIDENT_KINDS, type IncidentKind } from './tables.ts'
+import { registerGeographyCommands } from './geography/cli.ts'
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/
 
@@ -55,13 +57,27 @@ function describe(result: ImportResult): string {
 
 const AUTO = 'auto'
 
+function parseKinds(value: string | undefined): IncidentKind[] | undefined {
+  if (value === undefined) return undefined
+  if (value === 'all') return [...INCIDENT_KINDS]
+  const given = value.split(',').map((kind) => kind.trim())
+  const unknown = given.filter((kind) => !(INCIDENT_KINDS as readonly string[]).includes(kind))
+  if (unknown.length || !given.length)
+    throw new CliError(
+      `--kind '${unknown.join(',') || value}' is not a kind: use ${INCIDENT_KINDS.join(', ')} or all`,
+    )
+  return given as IncidentKind[]
+}
+
 /** Every file must be there and be a file before any is imported, so a typo is caught up front. */
 async function checkReadableFiles(files: readonly string[]): Promise<void> {
   for (const file of files) {
     const found = await stat(file).catch((error: NodeJS.ErrnoException) => error)
     if (found instanceof Error) {
       throw new CliError(
-        found.code === 'ENOENT' ? `${file}: no such file` : `${file}: cannot be read (${found.code ?? found.message})`,
+        found.code === 'ENOENT'
+          ? `${file}: no such file`
+          : `${file}: cannot be read (${found.code ?? found.message})`,
       )
     }
     if (!found.isFile()) throw new CliError(`${file}: not a file`)
@@ -72,14 +88,13 @@ async function checkReadableFiles(files: readonly string[]): Promise<void> {
 }
 
 /** A failed result for a file whose format could not be told from its header. */
-function undetected(file: string): ImportResult {
-  const kinds = IMPORT_FORMATS.map((format) => format.kind).join(', ')
+function undetected(file: string, why: string): ImportResult {
   return {
     runId: null,
     file: path.basename(file),
     kind: AUTO,
     status: 'failed',
-    message: `${path.basename(file)}: the header matches none of the formats (${kinds}); name the kind to see what its header should be`,
+    message: `${path.basename(file)}: ${why}`,
     resumed: false,
     batchesSkipped: 0,
     rowsRead: 0,
@@ -93,6 +108,7 @@ function undetected(file: string): ImportResult {
 }
 
 export function registerDataHubCommands(program: Command): void {
+  registerGeographyCommands(program)
   const kinds = IMPORT_FORMATS.map((format) => `  ${format.kind.padEnd(24)}${format.name}`).join('\n')
   program
     .command('import')
@@ -124,9 +140,10 @@ export function registerDataHubCommands(program: Command): void {
           const done: ImportResult[] = []
           for (const file of files) {
             if (stop.signal.aborted) break
-            const format = named ?? (await detectFormat(path.resolve(file)))
+            const detected = named ? { format: named } : await detectFormatExplained(path.resolve(file))
+            const format = detected.format
             if (!format) {
-              done.push(undetected(file))
+              done.push(undetected(file, 'message' in detected ? detected.message : ''))
               continue
             }
             done.push(
@@ -157,20 +174,27 @@ export function registerDataHubCommands(program: Command): void {
     .option('--from <month>', 'first month, YYYY-MM')
     .option('--to <month>', 'last month, YYYY-MM')
     .option('--source <kind>', 'only incidents from this source kind, e.g. police-uk-street')
+    .option(
+      '--kind <kinds>',
+      `the incident kinds to count, comma-separated, or 'all' (default: ${DEFAULT_STATS_KINDS.join(',')}; others: ${INCIDENT_KINDS.filter((k) => !DEFAULT_STATS_KINDS.includes(k)).join(', ')})`,
+    )
     .option('--json', 'print the counts as JSON')
-    .action(async (options: { from?: string; to?: string; source?: string; json?: boolean }) => {
-      const filter = {
-        from: month('--from', options.from),
-        to: month('--to', options.to),
-        source: options.source,
-      }
-      const stats = await withDatabase('incidents stats', (database) => incidentStats(database.db, filter))
-      output(options.json, stats, () =>
-        [
-          `Total: ${stats.total}`,
-          ...Object.entries(stats.byType).map(([type, count]) => `  ${type}: ${count}`),
-          ...Object.entries(stats.byMonth).map(([m, count]) => `  ${m}: ${count}`),
-        ].join('\n'),
-      )
-    })
+    .action(
+      async (options: { from?: string; to?: string; source?: string; kind?: string; json?: boolean }) => {
+        const filter = {
+          from: month('--from', options.from),
+          to: month('--to', options.to),
+          source: options.source,
+          kinds: parseKinds(options.kind),
+        }
+        const stats = await withDatabase('incidents stats', (database) => incidentStats(database.db, filter))
+        output(options.json, stats, () =>
+          [
+            `Total: ${stats.total}`,
+            ...Object.entries(stats.byType).map(([type, count]) => `  ${type}: ${count}`),
+            ...Object.entries(stats.byMonth).map(([m, count]) => `  ${m}: ${count}`),
+          ].join('\n'),
+        )
+      },
+    )
 }

@@ -7,7 +7,10 @@ import { ManualClock } from '../../clock.ts'
 import { openPostgres } from '../../db/connect.ts'
 import { fileDigest, importPoliceUkStreetFile } from './import-run.ts'
 
-const APRIL = path.resolve(import.meta.dirname, '../../../samples/police-uk/2023-04-city-of-london-street.csv')
+const APRIL = path.resolve(
+  import.meta.dirname,
+  '../../../samples/police-uk/2023-04-city-of-london-street.csv',
+)
 
 const incidentCount = async (database: TestDatabase) =>
   (await sql<{ n: number }>`select count(*)::int as n from incident`.execute(database.db)).rows[0]!.n

@@ -1,5 +1,13 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../db/schema.ts'
+import type { IncidentKind } from './tables.ts'
+
+/**
+ * What the counts cover unless asked otherwise: the police.uk street-level kinds, so that the
+ * counts of imported police.uk files equal theirs even where calls for service (whose category
+ * codes reuse some of the same slugs) and the other sources are loaded too.
+ */
+export const DEFAULT_STATS_KINDS: readonly IncidentKind[] = ['crime', 'anti-social-behaviour']
 
 export interface IncidentStats {
   total: number
@@ -12,9 +20,11 @@ export interface StatsFilter {
   from?: string
   to?: string
   source?: string
+  /** The incident kinds to count; DEFAULT_STATS_KINDS when not given. */
+  kinds?: readonly IncidentKind[]
 }
 
-/** Counts of incidents by category code and by month, for the CLI and (later) the data pages. */
+/** Counts of incidents by category code and by month, for `upstream incidents stats`. */
 export async function incidentStats(db: Kysely<Database>, filter: StatsFilter = {}): Promise<IncidentStats> {
   let query = db
     .selectFrom('incident')
@@ -27,6 +37,7 @@ export async function incidentStats(db: Kysely<Database>, filter: StatsFilter = 
   if (filter.from) query = query.where('month', '>=', `${filter.from}-01`)
   if (filter.to) query = query.where('month', '<=', `${filter.to}-01`)
   if (filter.source) query = query.where('source_kind', '=', filter.source)
+  query = query.where('kind', 'in', [...(filter.kinds?.length ? filter.kinds : DEFAULT_STATS_KINDS)])
   const rows = await query.execute()
   const stats: IncidentStats = { total: 0, byType: {}, byMonth: {} }
   for (const row of rows) {

@@ -3,7 +3,11 @@ import { fileURLToPath } from 'node:url'
 import type { Kysely } from 'kysely'
 import type { Clock } from '../../clock.ts'
 import type { Database } from '../../db/schema.ts'
+import { policeUkOutcomesFormat } from './formats/police-uk-outcomes.ts'
 import { importFile, importPoliceUkStreetFile, type ImportResult } from './import-run.ts'
+import { loadDemoBoundaries } from './geography/demo.ts'
+import { loadDemoPartnerData } from './demo-partner-data.ts'
+import { loadDemoPeople } from './demo-people.ts'
 
 /** What other modules may call in the data hub. */
 export { importFile, importPoliceUkStreetFile, type ImportResult }
@@ -19,15 +23,24 @@ export const DEMO_STREET_FILES = [
 /** One part of the demo data: loads itself (adding nothing when already loaded) and says what it loaded. */
 type DemoLoader = (db: Kysely<Database>, clock: Clock) => Promise<string>
 
+/** The outcomes published with the April street file: the history of each crime's outcome. */
+export const DEMO_OUTCOMES_FILE = path.join(SAMPLES_DIR, 'police-uk', '2023-04-city-of-london-outcomes.csv')
+
 async function loadDemoStreetCrime(db: Kysely<Database>, clock: Clock): Promise<string> {
   const results: ImportResult[] = []
   for (const file of DEMO_STREET_FILES) results.push(await importPoliceUkStreetFile(db, { file, clock }))
+  const outcomes = await importFile(db, policeUkOutcomesFormat, { file: DEMO_OUTCOMES_FILE, clock })
   const incidents = results.reduce((sum, run) => sum + run.rowsInserted, 0)
-  return `${incidents} incidents from data.police.uk sample files`
+  return `${incidents} incidents and ${outcomes.rowsInserted} outcomes from data.police.uk sample files`
 }
 
 /** In order: later loaders may build on what earlier ones loaded (people on incidents). */
-const DEMO_LOADERS: DemoLoader[] = [loadDemoStreetCrime]
+const DEMO_LOADERS: DemoLoader[] = [
+  loadDemoBoundaries,
+  loadDemoStreetCrime,
+  loadDemoPartnerData,
+  loadDemoPeople,
+]
 
 /** Loads the demo's data files through the importers, as any user's files; returns a line for each part. */
 export async function loadDemoDataHub(db: Kysely<Database>, clock: Clock): Promise<string[]> {
