@@ -45,6 +45,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
         'Check that the body is valid JSON.',
       ])
     }
+    if (isUnreadableForm(error)) {
+      return sendProblem(request, reply, 400, 'malformed_form', 'The form could not be read', [
+        'Send the form again from its page; a multipart form needs its boundary and whole parts.',
+      ])
+    }
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return sendProblem(request, reply, error.statusCode, 'bad_request', 'The request could not be accepted', [
         error.message,
@@ -68,4 +73,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
       'If you typed the web address, check it is correct. If you pasted it, check you copied all of it.',
     ]),
   )
+}
+
+/** busboy's errors for a multipart body it cannot read: they carry no status, but are the client's. */
+const UNREADABLE_FORM = /^(Multipart: |Unexpected end of form$|Malformed part header$|Malformed urlencoded form$)/
+
+function isUnreadableForm(error: Error & { statusCode?: number }): boolean {
+  return !error.statusCode && UNREADABLE_FORM.test(error.message)
 }

@@ -139,6 +139,23 @@ for (const backend of backends()) {
       assert.match(bad.stderr, /--kind 'crimes' is not a kind/)
     })
 
+    test("stats say how many of their incidents are the demo's sample files, and say nothing for other files", async () => {
+      const own = path.join(folder, 'own-street.csv')
+      const rows = Array.from(
+        { length: 40 },
+        (_, i) => `own-${i},2023-06,Test Police,Test Police,-0.1,51.5,On or near Here,E01000917,Camden 027C,Drugs,,`,
+      )
+      await writeFile(own, [POLICE_UK_STREET_COLUMNS.join(','), ...rows].join('\n'))
+      await run('import', 'police-uk-street', own)
+      const ownOnly = await run('incidents', 'stats', '--json')
+      assert.equal(ownOnly.code, 0)
+      assert.doesNotMatch(ownOnly.stderr, /demo/)
+      await run('import', 'police-uk-street', APRIL)
+      const withDemo = await run('incidents', 'stats', '--json')
+      assert.match(withDemo.stderr, /Note: 738 of these incidents are the demo's sample files/)
+      assert.equal((JSON.parse(withDemo.stdout) as { total: number }).total, 778)
+    })
+
     test('a missing file or a folder is named before anything is imported', async () => {
       const missing = await run('import', 'auto', APRIL, path.join(folder, 'nope.csv'))
       assert.equal(missing.code, 1)

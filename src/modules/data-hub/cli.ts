@@ -6,7 +6,8 @@ import { CliError, output, withDatabase } from '../../cli/context.ts'
 import { systemClock } from '../../clock.ts'
 import { detectFormatExplained, formatByKind, IMPORT_FORMATS } from './formats/index.ts'
 import { importFile, type ImportResult } from './import-run.ts'
-import { DEFAULT_STATS_KINDS, incidentStats } from './incident-stats.ts'
+import { DEFAULT_STATS_KINDS, demoIncidentsCounted, incidentStats } from './incident-stats.ts'
+import { DEMO_STREET_FILES } from './index.ts'
 import { INCIDENT_KINDS, type IncidentKind } from './tables.ts'
 import { registerGeographyCommands } from './geography/cli.ts'
 
@@ -187,7 +188,16 @@ export function registerDataHubCommands(program: Command): void {
           source: options.source,
           kinds: parseKinds(options.kind),
         }
-        const stats = await withDatabase('incidents stats', (database) => incidentStats(database.db, filter))
+        const { stats, demo } = await withDatabase('incidents stats', async (database) => ({
+          stats: await incidentStats(database.db, filter),
+          demo: await demoIncidentsCounted(database.db, filter, DEMO_STREET_FILES),
+        }))
+        if (demo > 0) {
+          console.error(
+            `Note: ${demo} of these incidents are the demo's sample files (loaded on first start); ` +
+              'filter by --from/--to, or use a data folder started with UPSTREAM_DEMO_DATA=false, to count only your own.',
+          )
+        }
         output(options.json, stats, () =>
           [
             `Total: ${stats.total}`,

@@ -1,4 +1,5 @@
-import { sql, type Kysely } from 'kysely'
+import { sql, type Kysely, type SelectQueryBuilder } from 'kysely'
+import { fileDigest } from './import-run.ts'
 import type { Database } from '../../db/schema.ts'
 import type { IncidentKind } from './tables.ts'
 
@@ -22,6 +23,8 @@ export interface StatsFilter {
   source?: string
   /** The incident kinds to count; DEFAULT_STATS_KINDS when not given. */
   kinds?: readonly IncidentKind[]
+  /** Only incidents last written by these import runs. */
+  importRunIds?: SelectQueryBuilder<Database, 'import_run', { id: number }>
 }
 
 /** Counts of incidents by category code and by month, for `upstream incidents stats`. */
@@ -37,6 +40,7 @@ export async function incidentStats(db: Kysely<Database>, filter: StatsFilter = 
   if (filter.from) query = query.where('month', '>=', `${filter.from}-01`)
   if (filter.to) query = query.where('month', '<=', `${filter.to}-01`)
   if (filter.source) query = query.where('source_kind', '=', filter.source)
+  if (filter.importRunIds) query = query.where('import_run_id', 'in', filter.importRunIds)
   query = query.where('kind', 'in', [...(filter.kinds?.length ? filter.kinds : DEFAULT_STATS_KINDS)])
   const rows = await query.execute()
   const stats: IncidentStats = { total: 0, byType: {}, byMonth: {} }
@@ -49,4 +53,19 @@ export async function incidentStats(db: Kysely<Database>, filter: StatsFilter = 
   stats.byType = Object.fromEntries(Object.entries(stats.byType).sort(([a], [b]) => a.localeCompare(b)))
   stats.byMonth = Object.fromEntries(Object.entries(stats.byMonth).sort(([a], [b]) => a.localeCompare(b)))
   return stats
+}
+
+/**
+ * How many of the counted incidents came from the demo's sample files (by their checksums), so
+ * that someone checking their own files' counts in a demo data folder is told why they differ.
+ */
+export async function demoIncidentsCounted(
+  db: Kysely<Database>,
+  filter: StatsFilter,
+  demoFiles: readonly string[],
+): Promise<number> {
+  const checksums = await Promise.all(demoFiles.map(async (file) => (await fileDigest(file)).sha256))
+  const demoRuns = db.selectFrom('import_run').select('id').where('file_sha256', 'in', checksums)
+  const withDemo = await incidentStats(db, { ...filter, importRunIds: demoRuns })
+  return withDemo.total
 }
