@@ -9,11 +9,9 @@ import {
   parseOptionalCoded,
   parseReference,
   UNKNOWN_CATEGORY,
-  writePartnerRows,
-  type AeAssaultDetailTable,
   type FieldsOf,
-  type PartnerRow,
-} from './partner-tables.ts'
+} from './partner-fields.ts'
+import { writePartnerRows, type AeAssaultDetailTable, type PartnerRow } from './partner-tables.ts'
 
 /**
  * Upstream's A&E assault attendance CSV (docs/formats/ae-assaults.md): the Information Sharing to

@@ -10,12 +10,10 @@ import {
   parseReference,
   parseYesNo,
   UNKNOWN_CATEGORY,
-  writePartnerRows,
-  type CallForServiceDetailTable,
   type Coded,
   type FieldsOf,
-  type PartnerRow,
-} from './partner-tables.ts'
+} from './partner-fields.ts'
+import { writePartnerRows, type CallForServiceDetailTable, type PartnerRow } from './partner-tables.ts'
 
 /** Upstream's calls-for-service CSV (docs/formats/calls-for-service.md): parsing, checking, mapping. */
 

@@ -9,11 +9,9 @@ import {
   parseOptionalCoded,
   parseReference,
   UNKNOWN_CATEGORY,
-  writePartnerRows,
   type FieldsOf,
-  type MissingEpisodeDetailTable,
-  type PartnerRow,
-} from './partner-tables.ts'
+} from './partner-fields.ts'
+import { writePartnerRows, type MissingEpisodeDetailTable, type PartnerRow } from './partner-tables.ts'
 
 /** Upstream's missing-person episode CSV (docs/formats/missing-episodes.md): parsing, checking, mapping. */
 
