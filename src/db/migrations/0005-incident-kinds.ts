@@ -15,6 +15,5 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     `alter table incident add column source_reference text`,
     `alter table incident add column occurred_at timestamptz`,
     `update incident set source_reference = crime_id where crime_id is not null`,
-    `create index incident_kind_month on incident (kind, month)`,
   ])
 }
