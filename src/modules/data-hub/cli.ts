@@ -19,7 +19,7 @@ function month(name: string, value: string | undefined): string | undefined {
   return value
 }
 
-/** A percentage by bytes read: redrawn in place on a terminal, one line per step otherwise. */
+/** Progress by bytes read: a bar redrawn in place on a terminal, one line per percent otherwise. */
 function progressPrinter(file: string, always: boolean): ((bytes: number, size: number) => void) | undefined {
   const terminal = process.stderr.isTTY
   if (!terminal && !always) return undefined
@@ -29,7 +29,9 @@ function progressPrinter(file: string, always: boolean): ((bytes: number, size: 
     if (percent === shown) return
     shown = percent
     if (!terminal) return void process.stderr.write(`${path.basename(file)}: ${percent}%\n`)
-    process.stderr.write(`\r${path.basename(file)}: ${percent}%`)
+    const filled = Math.round(percent / 5)
+    const bar = `[${'#'.repeat(filled)}${'-'.repeat(20 - filled)}]`
+    process.stderr.write(`\r${path.basename(file)}: ${bar} ${String(percent).padStart(3)}%`)
     if (percent === 100) process.stderr.write('\n')
   }
 }
