@@ -1,7 +1,6 @@
 import { checkExactHeader, checkFields, type ImportFormat, type RowResult } from './import-format.ts'
 import {
   CodeList,
-  optional,
   parseCoded,
   parseCoordinates,
   parseDateTime,
@@ -14,6 +13,7 @@ import {
   type FieldsOf,
 } from './partner-fields.ts'
 import { writePartnerRows, type CallForServiceDetailTable, type PartnerRow } from './partner-tables.ts'
+import { optional } from './uk-fields.ts'
 
 /** Upstream's calls-for-service CSV (docs/formats/calls-for-service.md): parsing, checking, mapping. */
 

@@ -36,14 +36,22 @@ export interface ImportFormat<Row extends IdentifiedRow = IdentifiedRow> {
   /** Labels that are not in the format's code lists, kept as 'unknown' and reported in the summary. */
   unknownLabels?(row: Row): { column: string; label: string }[]
   /** Writes one batch's good rows inside the batch's transaction; returns how many were new. */
-  write(trx: Transaction<Database>, runId: number, rows: (Row & { natural_key: string })[]): Promise<WriteCounts>
+  write(
+    trx: Transaction<Database>,
+    runId: number,
+    rows: (Row & { natural_key: string })[],
+  ): Promise<WriteCounts>
 }
 
 /**
  * The usual header check: exactly these columns in this order (surrounding spaces ignored).
  * The message names what is missing and lists the expected header, so the user can fix the file.
  */
-export function checkExactHeader(name: string, expected: readonly string[], header: readonly string[]): string | null {
+export function checkExactHeader(
+  name: string,
+  expected: readonly string[],
+  header: readonly string[],
+): string | null {
   const names = header.map((column) => column.trim())
   if (names.length === expected.length && expected.every((column, i) => names[i] === column)) return null
   const missing = expected.filter((column) => !names.includes(column))
@@ -60,7 +68,10 @@ export function reject<Row>(column: string | null, value: string | null, reason:
 const MAX_FIELD_LENGTH = 1000
 
 /** The checks every format makes on every field before its own: column count, UTF-8, NUL, length. */
-export function checkFields<Row>(columns: readonly string[], fields: readonly string[]): RowResult<Row> | null {
+export function checkFields<Row>(
+  columns: readonly string[],
+  fields: readonly string[],
+): RowResult<Row> | null {
   if (fields.length !== columns.length) {
     return reject(null, fields.join(','), `the row has ${fields.length} columns, expected ${columns.length}`)
   }

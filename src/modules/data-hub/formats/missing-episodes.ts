@@ -1,7 +1,6 @@
 import { checkExactHeader, checkFields, reject, type ImportFormat, type RowResult } from './import-format.ts'
 import {
   CodeList,
-  optional,
   parseCoded,
   parseCoordinates,
   parseDateTime,
@@ -12,6 +11,7 @@ import {
   type FieldsOf,
 } from './partner-fields.ts'
 import { writePartnerRows, type MissingEpisodeDetailTable, type PartnerRow } from './partner-tables.ts'
+import { optional } from './uk-fields.ts'
 
 /** Upstream's missing-person episode CSV (docs/formats/missing-episodes.md): parsing, checking, mapping. */
 

@@ -1,6 +1,6 @@
-import { latLngToCell } from 'h3-js'
 import type { Rejection } from './import-format.ts'
-import { UK_BOUNDS, UNKNOWN_CATEGORY } from './police-uk-street.ts'
+import { UNKNOWN_CATEGORY } from './police-uk-street.ts'
+import { h3Cells, LSOA_CODE, parseUkPoint } from './uk-fields.ts'
 
 /**
  * The field readers the partner formats (calls for service, A&E assault attendances, missing
@@ -20,10 +20,6 @@ function bad<T>(column: string, value: string, reason: string): Field<T> {
 
 /** One string a column, as a tuple: the fields of a row of a format with these columns. */
 export type FieldsOf<Columns extends readonly string[]> = { -readonly [Index in keyof Columns]: string }
-
-export function optional(value: string): string | null {
-  return value === '' ? null : value
-}
 
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}:\d{2})?)?$/
 
@@ -108,9 +104,6 @@ export function ukLocalToInstant(asWritten: number): number {
   return inBst ? summer : asWritten
 }
 
-const DECIMAL = /^-?\d{1,3}(\.\d+)?$/
-const LSOA_CODE = /^[EW]01\d{6}$/
-
 export interface PartnerPlace {
   longitude: number | null
   latitude: number | null
@@ -119,33 +112,18 @@ export interface PartnerPlace {
   h3_res9: string | null
 }
 
-/** Both coordinates or neither; inside the United Kingdom, as the street format checks them. */
+/** Both coordinates or neither; inside the United Kingdom, as every format checks them. */
 export function parseCoordinates(
   columns: { longitude: string; latitude: string },
   longitudeText: string,
   latitudeText: string,
 ): Field<PartnerPlace> {
-  if (longitudeText === '' && latitudeText === '') {
-    return ok({ longitude: null, latitude: null, h3_res7: null, h3_res8: null, h3_res9: null })
-  }
-  if (!DECIMAL.test(longitudeText))
-    return bad(columns.longitude, longitudeText, 'the longitude is not a decimal number')
-  if (!DECIMAL.test(latitudeText))
-    return bad(columns.latitude, latitudeText, 'the latitude is not a decimal number')
-  const longitude = Number(longitudeText)
-  const latitude = Number(latitudeText)
-  if (longitude < UK_BOUNDS.minLongitude || longitude > UK_BOUNDS.maxLongitude) {
-    return bad(columns.longitude, longitudeText, 'the longitude is outside the United Kingdom')
-  }
-  if (latitude < UK_BOUNDS.minLatitude || latitude > UK_BOUNDS.maxLatitude) {
-    return bad(columns.latitude, latitudeText, 'the latitude is outside the United Kingdom')
-  }
+  const point = parseUkPoint(longitudeText, latitudeText, columns)
+  if (!point.ok) return point
   return ok({
-    longitude,
-    latitude,
-    h3_res7: latLngToCell(latitude, longitude, 7),
-    h3_res8: latLngToCell(latitude, longitude, 8),
-    h3_res9: latLngToCell(latitude, longitude, 9),
+    longitude: point.longitude,
+    latitude: point.latitude,
+    ...h3Cells(point.latitude, point.longitude),
   })
 }
 

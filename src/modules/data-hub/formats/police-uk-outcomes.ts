@@ -6,12 +6,11 @@ import {
   reject,
   type IdentifiedRow,
   type ImportFormat,
-  type Rejection,
   type RowResult,
 } from './import-format.ts'
 import { outcomeCode, UNKNOWN_OUTCOME } from './police-uk-outcome-codes.ts'
-import { UK_BOUNDS } from './police-uk-street.ts'
 import { applyLatestOutcomes, takeOutcomeLock, type PoliceUkOutcomeTable } from './police-uk-tables.ts'
+import { LSOA_CODE, optional, parseUkPoint } from './uk-fields.ts'
 
 /** Parsing, checking and writing of the rows of a data.police.uk outcomes file. */
 
@@ -31,42 +30,11 @@ export const POLICE_UK_OUTCOMES_COLUMNS = [
 ] as const
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/
-const LSOA_CODE = /^[EW]01\d{6}$/
-const DECIMAL = /^-?\d{1,3}(\.\d+)?$/
 
 export type OutcomeRow = Omit<PoliceUkOutcomeTable, 'id' | 'import_run_id' | 'natural_key'> & IdentifiedRow
 
-export type PointResult =
-  { ok: true; longitude: number | null; latitude: number | null } | { ok: false; rejection: Rejection }
-
-/** A data.police.uk point: both coordinates or neither, decimal, inside the United Kingdom. */
-export function parsePoint(longitudeText: string, latitudeText: string): PointResult {
-  if (longitudeText === '' && latitudeText === '') return { ok: true, longitude: null, latitude: null }
-  const refuse = (column: string, value: string, reason: string): PointResult => ({
-    ok: false,
-    rejection: { column, value, reason },
-  })
-  if (!DECIMAL.test(longitudeText))
-    return refuse('Longitude', longitudeText, 'the longitude is not a decimal number')
-  if (!DECIMAL.test(latitudeText))
-    return refuse('Latitude', latitudeText, 'the latitude is not a decimal number')
-  const longitude = Number(longitudeText)
-  const latitude = Number(latitudeText)
-  if (longitude < UK_BOUNDS.minLongitude || longitude > UK_BOUNDS.maxLongitude) {
-    return refuse('Longitude', longitudeText, 'the longitude is outside the United Kingdom')
-  }
-  if (latitude < UK_BOUNDS.minLatitude || latitude > UK_BOUNDS.maxLatitude) {
-    return refuse('Latitude', latitudeText, 'the latitude is outside the United Kingdom')
-  }
-  return { ok: true, longitude, latitude }
-}
-
 export function checkOutcomesHeader(header: readonly string[]): string | null {
   return checkExactHeader('data.police.uk outcomes', POLICE_UK_OUTCOMES_COLUMNS, header)
-}
-
-function optional(value: string): string | null {
-  return value === '' ? null : value
 }
 
 export function parseOutcomeRow(fields: readonly string[]): RowResult<OutcomeRow> {
@@ -98,7 +66,7 @@ export function parseOutcomeRow(fields: readonly string[]): RowResult<OutcomeRow
   if (crimeId === '') return reject('Crime ID', crimeId, 'an outcome needs the Crime ID of its crime')
   const monthMatch = MONTH.exec(month)
   if (!monthMatch) return reject('Month', month, 'the month is not in the form YYYY-MM')
-  const point = parsePoint(longitudeText, latitudeText)
+  const point = parseUkPoint(longitudeText, latitudeText)
   if (!point.ok) return { ok: false, rejection: point.rejection }
   if (lsoaCode !== '' && !LSOA_CODE.test(lsoaCode)) {
     return reject('LSOA code', lsoaCode, 'the LSOA code is not E01 or W01 followed by 6 digits')

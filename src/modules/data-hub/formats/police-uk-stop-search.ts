@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto'
 import { sql, type Transaction } from 'kysely'
-import { latLngToCell } from 'h3-js'
 import type { Database } from '../../../db/schema.ts'
 import { countWritten, upsertIncidents, type IncidentValues } from '../incident-writer.ts'
 import {
@@ -11,7 +10,7 @@ import {
   type ImportFormat,
   type RowResult,
 } from './import-format.ts'
-import { parsePoint } from './police-uk-outcomes.ts'
+import { h3Cells, optional, parseUkPoint } from './uk-fields.ts'
 import type { PoliceUkStopSearchTable } from './police-uk-tables.ts'
 
 /** Parsing, checking and writing of the rows of a data.police.uk stop-and-search file. */
@@ -71,10 +70,6 @@ export function checkStopSearchHeader(header: readonly string[]): string | null 
   return checkExactHeader('data.police.uk stop and search', POLICE_UK_STOP_SEARCH_COLUMNS, header)
 }
 
-function optional(value: string): string | null {
-  return value === '' ? null : value
-}
-
 /** 'True', 'False' or empty, in any letter case; undefined when it is something else. */
 function flag(value: string): boolean | null | undefined {
   const lower = value.toLowerCase()
@@ -132,7 +127,7 @@ export function parseStopSearchRow(fields: readonly string[]): RowResult<StopSea
       'the date is not an ISO 8601 date and time such as 2023-04-01T13:05:00+00:00',
     )
   }
-  const point = parsePoint(field('Longitude'), field('Latitude'))
+  const point = parseUkPoint(field('Longitude'), field('Latitude'))
   if (!point.ok) return { ok: false, rejection: point.rejection }
   const flags: Partial<Record<(typeof FLAG_COLUMNS)[number], boolean | null>> = {}
   for (const column of FLAG_COLUMNS) {
@@ -142,8 +137,6 @@ export function parseStopSearchRow(fields: readonly string[]): RowResult<StopSea
   }
 
   const { latitude, longitude } = point
-  const cell = (resolution: number) =>
-    latitude === null || longitude === null ? null : latLngToCell(latitude, longitude, resolution)
   const digest = createHash('sha256').update(values.join('\u001f')).digest('hex')
   return {
     ok: true,
@@ -164,9 +157,7 @@ export function parseStopSearchRow(fields: readonly string[]): RowResult<StopSea
       location_text: null,
       lsoa_code: null,
       lsoa_name: null,
-      h3_res7: cell(7),
-      h3_res8: cell(8),
-      h3_res9: cell(9),
+      ...h3Cells(latitude, longitude),
       context: null,
       // No identifier in the file: identical rows are distinct searches, told apart by occurrence.
       identity: `police-uk-stop-search:${date.month.slice(0, 7)}:${digest}`,

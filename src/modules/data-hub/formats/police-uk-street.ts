@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto'
-import { cellToParent, latLngToCell } from 'h3-js'
 import { countWritten, upsertIncidents, type IncidentValues } from '../incident-writer.ts'
 import type { IncidentKind } from '../tables.ts'
 import {
@@ -12,6 +11,7 @@ import {
 } from './import-format.ts'
 import { outcomeCode, UNKNOWN_OUTCOME } from './police-uk-outcome-codes.ts'
 import { applyLatestOutcomes, takeOutcomeLock } from './police-uk-tables.ts'
+import { h3Cells, LSOA_CODE, optional, parseUkPoint } from './uk-fields.ts'
 
 /** Parsing, checking and mapping of one row of a data.police.uk street-level crime file. No I/O. */
 
@@ -52,12 +52,7 @@ export const CRIME_TYPE_CODES: Readonly<Record<string, string>> = {
 
 export const UNKNOWN_CATEGORY = 'unknown'
 
-/** A generous box around the United Kingdom (with Northern Ireland, Scilly and Shetland). */
-export const UK_BOUNDS = { minLongitude: -8.7, maxLongitude: 1.9, minLatitude: 49.8, maxLatitude: 60.9 }
-
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/
-const LSOA_CODE = /^[EW]01\d{6}$/
-const DECIMAL = /^-?\d{1,3}(\.\d+)?$/
 
 /** A street-file row ready to write, with what identifies it before its occurrence index is added. */
 export type StreetIncident = IncidentValues & IdentifiedRow
@@ -65,10 +60,6 @@ export type StreetIncident = IncidentValues & IdentifiedRow
 /** Returns why the header is not a street file's, naming the expected columns, or null when it is. */
 export function checkHeader(header: readonly string[]): string | null {
   return checkExactHeader('data.police.uk street-level crime', POLICE_UK_STREET_COLUMNS, header)
-}
-
-function optional(value: string): string | null {
-  return value === '' ? null : value
 }
 
 export function parseStreetRow(fields: readonly string[]): RowResult<StreetIncident> {
@@ -106,24 +97,13 @@ export function parseStreetRow(fields: readonly string[]): RowResult<StreetIncid
   if (!monthMatch) return reject('Month', month, 'the month is not in the form YYYY-MM')
 
   if (crimeType === '') return reject('Crime type', crimeType, 'the crime type is empty')
-  const categoryCode = Object.hasOwn(CRIME_TYPE_CODES, crimeType) ? CRIME_TYPE_CODES[crimeType]! : UNKNOWN_CATEGORY
+  const categoryCode = Object.hasOwn(CRIME_TYPE_CODES, crimeType)
+    ? CRIME_TYPE_CODES[crimeType]!
+    : UNKNOWN_CATEGORY
 
-  let longitude: number | null = null
-  let latitude: number | null = null
-  if (longitudeText !== '' || latitudeText !== '') {
-    if (!DECIMAL.test(longitudeText))
-      return reject('Longitude', longitudeText, 'the longitude is not a decimal number')
-    if (!DECIMAL.test(latitudeText))
-      return reject('Latitude', latitudeText, 'the latitude is not a decimal number')
-    longitude = Number(longitudeText)
-    latitude = Number(latitudeText)
-    if (longitude < UK_BOUNDS.minLongitude || longitude > UK_BOUNDS.maxLongitude) {
-      return reject('Longitude', longitudeText, 'the longitude is outside the United Kingdom')
-    }
-    if (latitude < UK_BOUNDS.minLatitude || latitude > UK_BOUNDS.maxLatitude) {
-      return reject('Latitude', latitudeText, 'the latitude is outside the United Kingdom')
-    }
-  }
+  const point = parseUkPoint(longitudeText, latitudeText)
+  if (!point.ok) return point
+  const { longitude, latitude } = point
   if (lsoaCode !== '' && !LSOA_CODE.test(lsoaCode)) {
     return reject('LSOA code', lsoaCode, 'the LSOA code is not E01 or W01 followed by 6 digits')
   }
@@ -134,8 +114,6 @@ export function parseStreetRow(fields: readonly string[]): RowResult<StreetIncid
     crimeId !== ''
       ? `police-uk:${crimeId}:${month}`
       : `police-uk:${month}:${createHash('sha256').update(fields.join('\u001f')).digest('hex')}`
-  // One point-to-cell lookup; the coarser cells are its ancestors, much cheaper to derive.
-  const res9 = latitude === null || longitude === null ? null : latLngToCell(latitude, longitude, 9)
   return {
     ok: true,
     row: {
@@ -155,9 +133,7 @@ export function parseStreetRow(fields: readonly string[]): RowResult<StreetIncid
       location_text: optional(location),
       lsoa_code: optional(lsoaCode),
       lsoa_name: optional(lsoaName),
-      h3_res7: res9 === null ? null : cellToParent(res9, 7),
-      h3_res8: res9 === null ? null : cellToParent(res9, 8),
-      h3_res9: res9,
+      ...h3Cells(latitude, longitude),
       context: optional(context),
       identity,
     },

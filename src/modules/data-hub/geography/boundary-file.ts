@@ -1,4 +1,4 @@
-import { UK_BOUNDS } from '../formats/police-uk-street.ts'
+import { UK_BOUNDS } from '../formats/uk-fields.ts'
 import { boundingBox, interiorPoint, type BoundingBox, type Position } from './point-in-polygon.ts'
 import type { AreaGeometry } from './tables.ts'
 
