@@ -30,8 +30,8 @@ const LSOA_NAME_AUTHORITY = sql.lit('^(.*[^ ]) +[0-9]{3}[A-Z]$')
  * After an import run completes: creates the areas its incidents name when they are not there
  * yet (each LSOA from its code and name, its local authority from the name, the force from
  * "Falls within"), links them LSOA → local authority → force, keeps area_ancestor right, and
- * adds the incidents' memberships: by LSOA code, and by point for every boundary polygon
- * loaded. Existing areas and parents are left as they are (a boundary file may have set
+ * adds the incidents' memberships by point for every boundary polygon loaded (membership by
+ * LSOA code needs no row: geography/queries.ts reads it from the incident). Existing areas and parents are left as they are (a boundary file may have set
  * them). Idempotent: a repeated call adds nothing.
  */
 export async function assignAreasForRun(db: Kysely<Database>, runId: number): Promise<void> {
@@ -86,12 +86,6 @@ export async function assignAreasForRun(db: Kysely<Database>, runId: number): Pr
     )
     if (changed) await refreshAncestors(trx)
 
-    await sql`
-      insert into incident_area (incident_id, area_id)
-      select incident.id, area.id
-      from incident join area on area.level = 'lsoa' and area.code = incident.lsoa_code
-      where ${run}
-      on conflict do nothing`.execute(trx)
     await assignPointsToAreas(trx, { runId })
   })
 }

@@ -127,14 +127,6 @@ export async function loadBoundaryFile(
 
     let membershipsAdded = 0
     if (changedIds.length) {
-      if (options.level === 'lsoa') {
-        const byCode = await sql`
-          insert into incident_area (incident_id, area_id)
-          select incident.id, area.id from incident join area on area.level = 'lsoa' and area.code = incident.lsoa_code
-          where area.id = any(${changedIds}::bigint[])
-          on conflict do nothing`.execute(trx)
-        membershipsAdded += Number(byCode.numAffectedRows ?? 0)
-      }
       membershipsAdded += await assignPointsToAreas(trx, { areaIds: changedIds })
     }
     const parented = await sql<{ n: number }>`

@@ -1,21 +1,26 @@
-import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely'
+import { sql, type Expression, type Kysely, type RawBuilder, type SqlBool } from 'kysely'
 import type { Database } from '../../../db/schema.ts'
 import type { AreaLevel } from './tables.ts'
 
 /**
- * A `where` over `incident`: the incident lies in the area or in any area below it.
- * `db.selectFrom('incident').where(incidentInArea(id))`.
+ * The incident lies in the area or in any area below it: by its LSOA code, when it names an
+ * LSOA at or below the area, or by its point, for the boundary polygons (incident_area).
+ * LSOA membership is read from incident.lsoa_code rather than stored, which keeps imports from
+ * writing a second row for every incident.
  */
+export function incidentInAreaSql(areaId: number): RawBuilder<SqlBool> {
+  return sql<SqlBool>`(
+    incident.lsoa_code in (
+      select lsoa.code from area_ancestor link join area lsoa on lsoa.id = link.area_id
+      where link.ancestor_id = ${areaId} and lsoa.level = 'lsoa')
+    or exists (
+      select 1 from incident_area membership join area_ancestor link on link.area_id = membership.area_id
+      where membership.incident_id = incident.id and link.ancestor_id = ${areaId}))`
+}
+
+/** incidentInAreaSql as a Kysely `where`: `db.selectFrom('incident').where(incidentInArea(id))`. */
 export function incidentInArea(areaId: number) {
-  return (eb: ExpressionBuilder<Database, 'incident'>): Expression<SqlBool> =>
-    eb.exists(
-      eb
-        .selectFrom('incident_area')
-        .innerJoin('area_ancestor', 'area_ancestor.area_id', 'incident_area.area_id')
-        .select(sql.lit(1).as('one'))
-        .whereRef('incident_area.incident_id', '=', 'incident.id')
-        .where('area_ancestor.ancestor_id', '=', areaId),
-    )
+  return (): Expression<SqlBool> => incidentInAreaSql(areaId)
 }
 
 export interface AreaSummary {
@@ -55,10 +60,17 @@ export async function listAreas(
            (select array_agg(above.name order by link.depth desc)
             from area_ancestor link join area above on above.id = link.ancestor_id
             where link.area_id = area.id) as path,
-           (select count(distinct membership.incident_id)::int
-            from area_ancestor below join incident_area membership on membership.area_id = below.area_id
-            where below.ancestor_id = area.id) as incidents
-    from area ${level}`.execute(db)
+           coalesce(counted.incidents, 0) as incidents
+    from area
+    left join (
+      select link.ancestor_id as area_id, count(distinct membership.incident_id)::int as incidents
+      from (select incident.id as incident_id, lsoa.id as area_id
+            from incident join area lsoa on lsoa.level = 'lsoa' and lsoa.code = incident.lsoa_code
+            union all
+            select incident_id, area_id from incident_area) membership
+      join area_ancestor link on link.area_id = membership.area_id
+      group by link.ancestor_id) counted on counted.area_id = area.id
+    ${level}`.execute(db)
   const areas = rows.rows.map((row) => ({
     id: Number(row.id),
     level: row.level,

@@ -39,7 +39,7 @@ export const INVENTORY: TableInventory[] = [
   {
     table: 'incident_area',
     description:
-      'Which areas an incident lies in directly (its LSOA by code, boundaries by point). Deleted with its incident, so it is kept as long as the incident is.',
+      'Which boundary polygons hold an incident by its point (membership of an LSOA by its code is read from the incident itself). Deleted with its incident, so it is kept as long as the incident is.',
     dataClass: 'incident-summary',
     retention: 'police-record',
     columns: {

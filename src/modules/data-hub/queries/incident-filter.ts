@@ -1,5 +1,6 @@
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely'
 import type { Database } from '../../../db/schema.ts'
+import { incidentInArea } from '../geography/queries.ts'
 import { INCIDENT_KINDS, type IncidentKind } from '../tables.ts'
 
 /**
@@ -57,7 +58,10 @@ function monthError(label: string, value: string): string | undefined {
 }
 
 /** Reads and checks the filters of a query string; every problem is named by its field. */
-export function parseIncidentFilter(query: unknown, visibleKinds: readonly IncidentKind[]): ParsedIncidentFilter {
+export function parseIncidentFilter(
+  query: unknown,
+  visibleKinds: readonly IncidentKind[],
+): ParsedIncidentFilter {
   const values = {} as IncidentFilterValues
   const errors: Partial<Record<IncidentFilterName, string>> = {}
   const filter: IncidentFilter = { visibleKinds }
@@ -135,11 +139,7 @@ export function incidentsMatching(db: Kysely<Database>, filter: IncidentFilter):
   if (filter.to) query = query.where('incident.month', '<=', `${filter.to}-01`)
   if (filter.source) query = query.where('incident.source_kind', '=', filter.source)
   if (filter.area !== undefined) {
-    const area = filter.area
-    query = query.where(
-      sql<boolean>`exists (select 1 from incident_area ia join area_ancestor aa on aa.area_id = ia.area_id
-        where ia.incident_id = incident.id and aa.ancestor_id = ${area})`,
-    )
+    query = query.where(incidentInArea(filter.area))
   }
   return query
 }
