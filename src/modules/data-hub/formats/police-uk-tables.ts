@@ -93,8 +93,9 @@ export async function applyLatestOutcomes(
     update incident
     set last_outcome_code = latest.outcome_code, last_outcome_label = latest.outcome_label
     from latest
-    where incident.crime_id = latest.crime_id
-      and incident.source_kind = ${STREET_KIND}
+    -- A street row's source reference is its Crime ID (index incident_source_reference).
+    where incident.source_kind = ${STREET_KIND}
+      and incident.source_reference = latest.crime_id
       and (latest.month > incident.month or incident.last_outcome_label is null)
       and (incident.last_outcome_code is distinct from latest.outcome_code
         or incident.last_outcome_label is distinct from latest.outcome_label)
