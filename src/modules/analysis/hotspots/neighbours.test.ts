@@ -1,0 +1,194 @@
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { describe, test } from 'node:test'
+import fc from 'fast-check'
+import { latLngToCell } from 'h3-js'
+import {
+  adjacencyNeighbours,
+  distanceNeighbours,
+  EARTH_RADIUS_METRES,
+  h3RingNeighbours,
+  h3StudyArea,
+  type Neighbours,
+} from './neighbours.ts'
+
+const root = new URL('../../../../', import.meta.url)
+const input = JSON.parse(
+  readFileSync(new URL('test/fixtures/analysis/gi-star-h3-input.json', root), 'utf8'),
+) as {
+  studies: {
+    name: string
+    resolution: number
+    rings: number
+    cells: string[]
+    counts: number[]
+    neighbours: number[][]
+  }[]
+}
+
+/** Longitude and latitude of every located row of the two City of London street files. */
+function streetPoints(): { longitude: number; latitude: number }[] {
+  const points: { longitude: number; latitude: number }[] = []
+  for (const month of ['2023-04', '2023-05']) {
+    const text = readFileSync(
+      new URL(`../shared/data/police-uk/${month}-city-of-london-street.csv`, root),
+      'utf8',
+    )
+    for (const line of text.split('\n').slice(1)) {
+      const fields = line.split(',')
+      if (fields.length >= 6 && fields[4] !== '')
+        points.push({ longitude: Number(fields[4]), latitude: Number(fields[5]) })
+    }
+  }
+  return points
+}
+
+const rowsOf = (neighbours: Neighbours): number[][] =>
+  Array.from({ length: neighbours.offsets.length - 1 }, (_, i) => [
+    ...neighbours.indices.subarray(neighbours.offsets[i], neighbours.offsets[i + 1]),
+  ])
+
+function assertSymmetricWithSelf(neighbours: Neighbours) {
+  const rows = rowsOf(neighbours)
+  rows.forEach((row, i) => {
+    assert.ok(row.includes(i), `row ${i} includes itself`)
+    assert.deepEqual(
+      row,
+      [...row].sort((a, b) => a - b),
+      `row ${i} is sorted`,
+    )
+    for (const j of row) assert.ok(rows[j]!.includes(i), `${i} → ${j} has ${j} → ${i}`)
+  })
+}
+
+describe('h3StudyArea and h3RingNeighbours', () => {
+  const points = streetPoints()
+  for (const study of input.studies) {
+    test(`give the cells and neighbour lists built directly with h3-js for the City of London, ${study.name}`, () => {
+      const area = h3StudyArea(
+        points.map((point) => latLngToCell(point.latitude, point.longitude, study.resolution)),
+        study.rings,
+      )
+      assert.deepEqual(area.cells, study.cells)
+      area.cells.forEach((cell, i) => assert.equal(area.index.get(cell), i))
+      const neighbours = h3RingNeighbours(area.cells, study.rings)
+      assert.deepEqual(
+        rowsOf(neighbours),
+        study.neighbours.map((row) => row.map((j) => j - 1)),
+      )
+    })
+  }
+
+  test('one point gives its cell and every cell within K rings, with zero counts, 1 + 3K(K + 1) in all', () => {
+    const cell = latLngToCell(51.515, -0.09, 9)
+    for (const rings of [1, 2, 3]) {
+      const area = h3StudyArea([cell, cell, cell], rings)
+      assert.equal(area.cells.length, 1 + 3 * rings * (rings + 1))
+      assert.ok(area.index.has(cell))
+    }
+  })
+
+  test('neighbour lists include the cell itself and are symmetric, for random points and rings', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.double({ min: 51.4, max: 51.6, noNaN: true }),
+            fc.double({ min: -0.2, max: 0, noNaN: true }),
+          ),
+          {
+            minLength: 1,
+            maxLength: 30,
+          },
+        ),
+        fc.integer({ min: 1, max: 3 }),
+        (locations, rings) => {
+          const area = h3StudyArea(
+            locations.map(([latitude, longitude]) => latLngToCell(latitude, longitude, 8)),
+            rings,
+          )
+          const neighbours = h3RingNeighbours(area.cells, rings)
+          assertSymmetricWithSelf(neighbours)
+          for (let i = 0; i < area.cells.length; i++)
+            assert.ok(neighbours.offsets[i + 1]! - neighbours.offsets[i]! <= 1 + 3 * rings * (rings + 1))
+        },
+      ),
+      { numRuns: 40 },
+    )
+  })
+})
+
+describe('distanceNeighbours', () => {
+  /** Great-circle distance from the chord between unit vectors: another formula than the module's haversine. */
+  function chordMetres(longitudeA: number, latitudeA: number, longitudeB: number, latitudeB: number): number {
+    const unit = (longitude: number, latitude: number) => {
+      const [lambda, phi] = [(longitude * Math.PI) / 180, (latitude * Math.PI) / 180]
+      return [Math.cos(phi) * Math.cos(lambda), Math.cos(phi) * Math.sin(lambda), Math.sin(phi)]
+    }
+    const [a, b] = [unit(longitudeA, latitudeA), unit(longitudeB, latitudeB)]
+    const chord = Math.hypot(a[0]! - b[0]!, a[1]! - b[1]!, a[2]! - b[2]!)
+    return 2 * EARTH_RADIUS_METRES * Math.asin(chord / 2)
+  }
+
+  test('finds exactly the pairs within the distance that a brute-force search finds', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.double({ min: -0.12, max: -0.07, noNaN: true }),
+            fc.double({ min: 51.5, max: 51.53, noNaN: true }),
+          ),
+          {
+            minLength: 1,
+            maxLength: 60,
+          },
+        ),
+        fc.double({ min: 10, max: 2000, noNaN: true }),
+        (locations, metres) => {
+          const longitude = Float64Array.from(locations, ([x]) => x)
+          const latitude = Float64Array.from(locations, ([, y]) => y)
+          const rows = rowsOf(distanceNeighbours(longitude, latitude, metres))
+          locations.forEach(([xi, yi], i) => {
+            const expected = locations.flatMap(([xj, yj], j) => {
+              const distance = chordMetres(xi, yi, xj, yj)
+              // Pairs within a micrometre of the limit may fall either side by rounding.
+              if (Math.abs(distance - metres) < 1e-6) return rows[i]!.includes(j) ? [j] : []
+              return i === j || distance <= metres ? [j] : []
+            })
+            assert.deepEqual(rows[i], expected)
+          })
+        },
+      ),
+      { numRuns: 60 },
+    )
+  })
+
+  test('a point alone has only itself; unequal array lengths are refused', () => {
+    assert.deepEqual(rowsOf(distanceNeighbours(Float64Array.of(-0.1), Float64Array.of(51.5), 100)), [[0]])
+    assert.throws(
+      () => distanceNeighbours(Float64Array.of(-0.1, 0), Float64Array.of(51.5), 100),
+      /same length/,
+    )
+  })
+})
+
+describe('adjacencyNeighbours', () => {
+  test('gives each area itself and its adjacent areas, in either order, repeats once', () => {
+    const neighbours = adjacencyNeighbours(4, [
+      [0, 1],
+      [1, 0],
+      [2, 1],
+      [0, 1],
+    ])
+    assert.deepEqual(rowsOf(neighbours), [[0, 1], [0, 1, 2], [1, 2], [3]])
+    assertSymmetricWithSelf(neighbours)
+  })
+
+  test('refuses a pair naming an area that does not exist', () => {
+    assert.throws(
+      () => adjacencyNeighbours(3, [[0, 3]]),
+      /adjacency pair \[0, 3\] names an area outside 0..2/,
+    )
+    assert.throws(() => adjacencyNeighbours(3, [[-1, 1]]), /names an area outside/)
+  })
+})
