@@ -1,0 +1,101 @@
+/**
+ * Runs the Knox test's permutation blocks (knox-permutations.ts) in this thread or spread over
+ * worker threads (knox-worker.ts), reporting progress per block and stopping on abort.
+ */
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
+import { Worker } from 'node:worker_threads'
+import {
+  addTotals,
+  blockCount,
+  emptyTotals,
+  runPermutationBlock,
+  shared,
+  type PermutationInput,
+  type PermutationTotals,
+} from './knox-permutations.ts'
+
+/** Runs every permutation block in this thread, yielding to the event loop now and then. */
+export async function permuteHere(
+  input: PermutationInput,
+  reportBlocks: (done: number) => void,
+  signal: AbortSignal | undefined,
+): Promise<PermutationTotals> {
+  const totals = emptyTotals(input.observed.length)
+  let lastYield = performance.now()
+  const blocks = blockCount(input.permutations)
+  for (let block = 0; block < blocks; block++) {
+    runPermutationBlock(input, block, totals)
+    if (performance.now() - lastYield > 50) {
+      reportBlocks(block + 1)
+      await yieldToEventLoop()
+      signal?.throwIfAborted()
+      lastYield = performance.now()
+    }
+  }
+  return totals
+}
+
+/**
+ * The worker loads its TypeScript source through tsx's loader, resolved from this file so that any
+ * working directory will do (`--import tsx` in execArgv does not reach a Node 20 worker's entry).
+ */
+const workerBootstrap = () =>
+  `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})` +
+  `.then(({ register }) => { register(); return import(${JSON.stringify(import.meta.resolve('./knox-worker.ts'))}) })`
+
+/**
+ * Spreads the permutation blocks over worker threads (block b to thread b mod threads), with the
+ * pairs in shared memory. The result is the same as in one thread (see knox-permutations.ts).
+ */
+export function permuteInWorkers(
+  input: PermutationInput,
+  pairCount: number,
+  threads: number,
+  reportBlocks: (done: number) => void,
+  signal: AbortSignal | undefined,
+): Promise<PermutationTotals> {
+  const sharedInput: PermutationInput = {
+    ...input,
+    pairStart: shared(input.pairStart),
+    second: shared(input.second, pairCount),
+    spaceBand: shared(input.spaceBand, pairCount),
+    day: shared(input.day),
+  }
+  const blocks = blockCount(input.permutations)
+  const totals = emptyTotals(input.observed.length)
+  const bootstrap = workerBootstrap()
+  return new Promise((resolve, reject) => {
+    const workers: Worker[] = []
+    let finished = 0
+    let blocksDone = 0
+    const stop = (reason: unknown) => {
+      for (const worker of workers) void worker.terminate()
+      signal?.removeEventListener('abort', onAbort)
+      reject(reason)
+    }
+    const onAbort = () => stop(signal?.reason)
+    signal?.addEventListener('abort', onAbort, { once: true })
+    for (let thread = 0; thread < threads; thread++) {
+      const assigned: number[] = []
+      for (let block = thread; block < blocks; block += threads) assigned.push(block)
+      const worker = new Worker(bootstrap, {
+        eval: true,
+        workerData: { input: sharedInput, blocks: assigned },
+      })
+      workers.push(worker)
+      worker.on('message', (message: { block?: number; totals?: PermutationTotals }) => {
+        if (message.totals) {
+          addTotals(totals, message.totals)
+          if (++finished === threads) {
+            signal?.removeEventListener('abort', onAbort)
+            resolve(totals)
+          }
+        } else reportBlocks(++blocksDone)
+      })
+      worker.on('error', stop)
+      worker.on('exit', (code) => {
+        if (code !== 0) stop(new Error(`A Knox test worker thread stopped with exit code ${code}`))
+      })
+    }
+  })
+}
