@@ -6,6 +6,7 @@ import { migrateToLatest, MigrationError } from '../db/migrate.ts'
 import { DomainError } from '../errors.ts'
 import { registerPlatformCommands } from '../modules/platform/cli.ts'
 import { registerDataHubCommands } from '../modules/data-hub/cli.ts'
+import { registerAnalysisCommands } from '../modules/analysis/cli.ts'
 import { startServer } from '../server/serve.ts'
 import { CliError, output, withDatabase } from './context.ts'
 import { registerInventoryCommands } from './inventory.ts'
@@ -38,14 +39,14 @@ export function buildProgram(): Command {
 
   registerPlatformCommands(program)
   registerDataHubCommands(program)
+  registerAnalysisCommands(program)
   registerInventoryCommands(program)
   return program
 }
 
 const KNOWN_FAILURES = [CliError, ConfigError, DatabaseUnreachableError, DataFolderLockedError, MigrationError, DomainError]
 
-export async function runCli(argv: string[]): Promise<number> {
-  const program = buildProgram()
+export async function runCli(argv: string[], program = buildProgram()): Promise<number> {
   try {
     await program.parseAsync(argv, { from: 'user' })
     return 0

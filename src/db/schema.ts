@@ -6,6 +6,7 @@ import type { PeopleTables } from '../modules/data-hub/people/tables.ts'
 import type { GeographyTables } from '../modules/data-hub/geography/tables.ts'
 import type { PartnerIncidentTables } from '../modules/data-hub/formats/partner-tables.ts'
 import type { PoliceUkTables } from '../modules/data-hub/formats/police-uk-tables.ts'
+import type { AnalysisTables } from '../modules/analysis/runs/tables.ts'
 
 /** The whole database as Kysely sees it: each module contributes its own tables. */
 export type Database = PoliceUkTables &
@@ -15,4 +16,5 @@ export type Database = PoliceUkTables &
   DataHubTables &
   GeographyTables &
   PeopleTables &
-  PartnerIncidentTables
+  PartnerIncidentTables &
+  AnalysisTables

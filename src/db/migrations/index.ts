@@ -8,6 +8,7 @@ import * as policeUkOutcomesStopSearch from './0006-police-uk-outcomes-stop-sear
 import * as partnerIncidents from './0007-partner-incidents.ts'
 import * as people from './0008-people.ts'
 import * as geography from './0009-geography.ts'
+import * as analysisRuns from './0010-analysis-runs.ts'
 import * as incidentIndexes from './0011-incident-indexes.ts'
 
 /**
@@ -24,5 +25,6 @@ export const migrations: Record<string, Migration> = {
   '0007-partner-incidents': partnerIncidents,
   '0008-people': people,
   '0009-geography': geography,
+  '0010-analysis-runs': analysisRuns,
   '0011-incident-indexes': incidentIndexes,
 }

@@ -12,6 +12,19 @@ import { loadDemoPeople } from './demo-people.ts'
 /** What other modules may call in the data hub. */
 export { importFile, importPoliceUkStreetFile, type ImportResult }
 
+/** For the analysis module: CSV read as imports read it, police.uk category slugs, the incident filter. */
+export { CsvDecoder, CsvTokenizer, type CsvRecord } from './csv-reader.ts'
+export { CRIME_TYPE_CODES, UNKNOWN_CATEGORY } from './formats/police-uk-street.ts'
+export {
+  countIncidents,
+  incidentsMatching,
+  parseIncidentFilter,
+  type IncidentFilter,
+  type IncidentFilterName,
+} from './queries/incident-filter.ts'
+export { viewerKinds, visibleKinds } from './queries/visible-kinds.ts'
+export { INCIDENT_KINDS, type IncidentKind } from './tables.ts'
+
 export const SAMPLES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../samples')
 
 /** Real data.police.uk files shipped with Upstream (City of London Police, OGL v3.0) for the demo. */

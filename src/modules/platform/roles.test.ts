@@ -19,6 +19,8 @@ const EXPECTED: Record<Permission, Role[]> = {
   'data:read': ['administrator', 'analyst', 'officer', 'supervisor', 'strategic_lead'],
   'data:import': ['administrator', 'analyst'],
   'data:export': ['administrator', 'analyst', 'supervisor'],
+  'analysis:read': ['administrator', 'analyst', 'officer', 'supervisor', 'strategic_lead'],
+  'analysis:run': ['administrator', 'analyst'],
 }
 
 test('each permission belongs to exactly the roles the reviewed table names', () => {

@@ -27,7 +27,8 @@ export const ROLE_DESCRIPTIONS: Record<Role, string> = {
   administrator: 'Runs the system: organisations, teams, users, roles and sharing agreements.',
   analyst: 'Imports data and runs analyses of where harm concentrates and what repeats.',
   officer: 'Works referrals and problem-solving plans for a neighbourhood.',
-  partner_practitioner: 'Receives and works referrals in a partner organisation, within its sharing agreements.',
+  partner_practitioner:
+    'Receives and works referrals in a partner organisation, within its sharing agreements.',
   supervisor: "Screens and assigns work, quality-assures plans, reads the audit of their team's actions.",
   strategic_lead: 'Follows deliverables, indicators, budgets and evaluations for the board.',
   auditor: 'Reads and searches the whole audit log, for the data protection officer.',
@@ -46,6 +47,8 @@ export const PERMISSIONS = {
   'data:read': 'See data sources, import runs, incidents and their maps',
   'data:import': 'Import data files and read their reports',
   'data:export': 'Export incidents as CSV or GeoJSON',
+  'analysis:read': 'See analysis methods and the results of analysis runs',
+  'analysis:run': 'Run analyses of incidents and cancel them',
 } as const
 export type Permission = keyof typeof PERMISSIONS
 
@@ -62,12 +65,14 @@ const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'data:read',
     'data:import',
     'data:export',
+    'analysis:read',
+    'analysis:run',
   ],
-  analyst: ['api:read-self', 'data:read', 'data:import', 'data:export'],
-  officer: ['api:read-self', 'data:read'],
+  analyst: ['api:read-self', 'data:read', 'data:import', 'data:export', 'analysis:read', 'analysis:run'],
+  officer: ['api:read-self', 'data:read', 'analysis:read'],
   partner_practitioner: ['api:read-self'],
-  supervisor: ['audit:read-team', 'api:read-self', 'data:read', 'data:export'],
-  strategic_lead: ['api:read-self', 'data:read'],
+  supervisor: ['audit:read-team', 'api:read-self', 'data:read', 'data:export', 'analysis:read'],
+  strategic_lead: ['api:read-self', 'data:read', 'analysis:read'],
   auditor: ['audit:read-all', 'api:read-self'],
 }
 
