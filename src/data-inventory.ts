@@ -1,3 +1,4 @@
+import { INVENTORY as analysis } from './modules/analysis/inventory.ts'
 import { INVENTORY as dataHubCore } from './modules/data-hub/inventory/core.ts'
 import { INVENTORY as dataHubGeography } from './modules/data-hub/inventory/geography.ts'
 import { INVENTORY as dataHubPartnerIncidents } from './modules/data-hub/inventory/partner-incidents.ts'
@@ -21,6 +22,7 @@ export const MODULE_INVENTORIES: readonly ModuleInventory[] = [
   { module: 'data-hub/partner-incidents', entries: dataHubPartnerIncidents },
   { module: 'data-hub/people', entries: dataHubPeople },
   { module: 'data-hub/geography', entries: dataHubGeography },
+  { module: 'analysis', entries: analysis },
 ]
 
 export function dataInventory(): MergedInventory {

@@ -6,6 +6,8 @@ import fastifySwagger from '@fastify/swagger'
 import { randomUUID } from 'node:crypto'
 import { loadPartnership } from '../modules/platform/partnership.ts'
 import { registerDataHubRoutes } from '../modules/data-hub/routes.ts'
+import { registerAnalysisPagesRoutes } from '../modules/analysis/pages/routes.ts'
+import { registerAnalysisApiRoutes } from '../modules/analysis/api/routes.ts'
 import { multipartOptions } from '../modules/data-hub/upload/receive-upload.ts'
 import { registerPlatformRoutes } from '../modules/platform/routes.ts'
 import { registerPublicSiteRoutes } from '../modules/public-site/routes.ts'
@@ -75,6 +77,8 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   registerPublicSiteRoutes(app)
   registerPlatformRoutes(app)
   registerDataHubRoutes(app)
+  registerAnalysisPagesRoutes(app)
+  registerAnalysisApiRoutes(app)
   await options.extraRoutes?.(app)
   return app
 }

@@ -10,6 +10,7 @@ interface NavigationItem {
 const STAFF_LINKS: { href: string; text: string; permission?: Permission }[] = [
   { href: '/home', text: 'Home' },
   { href: '/data', text: 'Data', permission: 'data:read' },
+  { href: '/analysis', text: 'Analysis', permission: 'analysis:read' },
   { href: '/admin', text: 'Administration', permission: 'admin:users' },
   { href: '/audit', text: 'Audit log', permission: 'audit:read-all' },
   { href: '/audit/team', text: 'Audit log', permission: 'audit:read-team' },

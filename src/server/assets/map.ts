@@ -60,7 +60,8 @@ async function drawMap(container: HTMLElement): Promise<void> {
     const canvas = map.getCanvas()
     canvas.setAttribute(
       'aria-label',
-      'Map of incident counts by cell. The same counts are in the table Incidents by cell.',
+      container.dataset.mapLabel ??
+        'Map of incident counts by cell. The same counts are in the table Incidents by cell.',
     )
     canvas.setAttribute('aria-describedby', 'map-description')
     canvas.tabIndex = 0
