@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import fc from 'fast-check'
 import { DomainError } from '../../../errors.ts'
-import { kernelDensity, type KernelName } from './kernel-density.ts'
+import { gaussianAxis, gaussianFactors, kernelDensity, type KernelName } from './kernel-density.ts'
 
 /** A few points within 2 km, with harm-like weights, and a bandwidth with a cell size of at most half of it. */
 const densityInput = fc.record({
@@ -132,10 +132,11 @@ test('any finite inputs either give a density or a DomainError, never another er
       fc.array(fc.double(), { maxLength: 4 }),
       fc.double(),
       fc.double(),
-      (xs, ys, weights, bandwidth, cellSize) => {
+      fc.constantFrom<KernelName>('quartic', 'gaussian'),
+      (xs, ys, weights, bandwidth, cellSize, kernel) => {
         try {
           kernelDensity(Float64Array.from(xs), Float64Array.from(ys), Float64Array.from(weights), {
-            kernel: 'quartic',
+            kernel,
             bandwidth,
             cellSize,
           })
@@ -145,5 +146,89 @@ test('any finite inputs either give a density or a DomainError, never another er
       },
     ),
     { numRuns: 300 },
+  )
+})
+
+test('the Gaussian factors of a point along an axis equal Math.exp of each exponent within 64 roundings', () => {
+  fc.assert(
+    fc.property(
+      fc.double({ min: 1, max: 1000, noNaN: true }),
+      // From 20 cells per σ to cells 12σ wide (past the 8σ from which each factor is its own exp).
+      fc.double({ min: 0.05, max: 12, noNaN: true }),
+      fc.integer({ min: 1, max: 400 }),
+      fc.double({ min: 0, max: 1, noNaN: true }),
+      fc.double({ min: -5000, max: 5000, noNaN: true }),
+      (bandwidth, cellsPerBandwidth, cells, where, origin) => {
+        const cellSize = bandwidth * cellsPerBandwidth
+        const position = origin + where * cells * cellSize
+        const axis = gaussianAxis(cellSize, bandwidth, cells)
+        const factors = new Float64Array(cells)
+        const offset = gaussianFactors(axis, factors, 0, cells - 1, origin, position)
+        const common = Math.exp(-(offset * offset) / (2 * bandwidth * bandwidth))
+        for (let c = 0; c < cells; c++) {
+          const d = origin + (c + 0.5) * cellSize - position
+          const expected = Math.exp(-(d * d) / (2 * bandwidth * bandwidth))
+          const ours = factors[c]! * common
+          // Rounding that any evaluation has, ours and this one alike: distances computed from coordinates of
+          // size |origin| are off by η ≈ 2 ulp of those, which moves exp(−d²/2σ²) by |d| η / σ² relative, and
+          // an exponent x rounded by an ulp or two (here and in ours, whose exponent is split in two) moves its exp
+          // by a few x · 2⁻⁵² relative.
+          const exponent = (d * d) / (2 * bandwidth * bandwidth)
+          const distanceRounding = 4.5e-16 * (Math.abs(origin) + Math.abs(position))
+          const inherent = (Math.abs(d) * distanceRounding) / bandwidth ** 2 + 4 * exponent * 2 ** -52
+          const tolerance = (64 * 2 ** -52 + inherent) * expected + 1e-290
+          assert.ok(Math.abs(ours - expected) <= tolerance, `cell ${c}: ${ours} ≠ ${expected}`)
+        }
+      },
+    ),
+    { numRuns: 400 },
+  )
+})
+
+/** The Gaussian grid summed cell by cell and point by point, with one exp per term: the definition itself. */
+function gaussianByDefinition(
+  grid: ReturnType<typeof kernelDensity>,
+  x: Float64Array,
+  y: Float64Array,
+  weights: Float64Array,
+  bandwidth: number,
+  reach: number,
+): Float64Array {
+  const values = new Float64Array(grid.columns * grid.rows)
+  for (let r = 0; r < grid.rows; r++) {
+    for (let c = 0; c < grid.columns; c++) {
+      let sum = 0
+      for (let i = 0; i < x.length; i++) {
+        const dx = grid.originX + (c + 0.5) * grid.cellSize - x[i]!
+        const dy = grid.originY + (r + 0.5) * grid.cellSize - y[i]!
+        if (Math.abs(dx) <= reach && Math.abs(dy) <= reach) {
+          sum += weights[i]! * Math.exp(-(dx * dx + dy * dy) / (2 * bandwidth * bandwidth))
+        }
+      }
+      values[r * grid.columns + c] = (sum * 1e6) / (2 * Math.PI * bandwidth * bandwidth)
+    }
+  }
+  return values
+}
+
+test('the Gaussian grid equals the direct sum of one exp per point and cell to 1e-12, cut off or not', () => {
+  fc.assert(
+    fc.property(densityInput, fc.constantFrom(4, 2.5, Infinity), (input, gaussianCutoff) => {
+      const { points, bandwidth, cellsPerBandwidth } = input
+      const x = Float64Array.from(points, (point) => point.x)
+      const y = Float64Array.from(points, (point) => point.y)
+      const weights = Float64Array.from(points, (point) => point.weight)
+      const grid = kernelDensity(x, y, weights, {
+        kernel: 'gaussian',
+        bandwidth,
+        cellSize: bandwidth / cellsPerBandwidth,
+        gaussianCutoff,
+      })
+      const expected = gaussianByDefinition(grid, x, y, weights, bandwidth, gaussianCutoff * bandwidth)
+      expected.forEach((value, k) =>
+        assert.ok(Math.abs(grid.values[k]! - value) <= 1e-12 * value + 1e-290, `cell ${k}`),
+      )
+    }),
+    { numRuns: 60 },
   )
 })
