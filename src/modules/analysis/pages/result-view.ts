@@ -152,6 +152,20 @@ function flatten(row: Record<string, unknown>): Record<string, unknown> {
   return flat
 }
 
+/** A summary figure, or each figure inside a nested one ("Concentration count all places gini"). */
+function summaryItems(key: string, value: unknown, depth = 0): { key: string; value: string }[] {
+  if (value === undefined || value === null) return []
+  if (typeof value === 'object' && !Array.isArray(value) && depth < 4) {
+    return Object.entries(value as Record<string, unknown>).flatMap(([inner, innerValue]) =>
+      summaryItems(`${key} ${inner}`, innerValue, depth + 1),
+    )
+  }
+  if (Array.isArray(value) && value.some((item) => item !== null && typeof item === 'object')) {
+    return value.flatMap((item, i) => summaryItems(`${key} ${i + 1}`, item, depth + 1))
+  }
+  return [{ key: label(key), value: text(value) }]
+}
+
 function rowsOf(result: unknown, key: string): Record<string, unknown>[] {
   const value = (result as Record<string, unknown> | null)?.[key]
   if (Array.isArray(value)) return value.filter((row) => row !== null && typeof row === 'object') as never
@@ -195,17 +209,9 @@ export function resultView(methodName: string, result: unknown): ResultView {
   const table = resultTable(methodName, result)
   const rows = rowsOf(result, view.rows).map(flatten)
   const columns = table.columns
-  const summary = (view.summary ?? [])
-    .map((key) => [key, (result as Record<string, unknown> | null)?.[key]] as const)
-    .filter(([, value]) => value !== undefined && value !== null)
-    .flatMap(([key, value]) =>
-      value !== null && typeof value === 'object' && !Array.isArray(value)
-        ? Object.entries(flatten(value as Record<string, unknown>)).map(([inner, v]) => ({
-            key: label(`${key} ${inner}`),
-            value: text(v),
-          }))
-        : [{ key: label(key), value: text(value) }],
-    )
+  const summary = (view.summary ?? []).flatMap((key) =>
+    summaryItems(key, (result as Record<string, unknown> | null)?.[key]),
+  )
   const hasCells = rows.length > 0 && typeof rows[0]!.cell === 'string' && isValidCell(rows[0]!.cell as string)
   const colour = view.colour
   return {

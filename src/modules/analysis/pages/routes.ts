@@ -216,7 +216,8 @@ export function registerAnalysisPagesRoutes(app: FastifyInstance): void {
     errors: Record<string, string>,
   ) {
     return reply.render('analysis/pages/method.njk', {
-      pageTitle: `${Object.keys(errors).length ? 'Error: ' : ''}${method.title}`,
+      // The layout puts "Error: " before the title when errorList has entries.
+      pageTitle: method.title,
       method: { name: method.name, title: method.title, description: method.description },
       options: optionFields(method, values, errors),
       filters: filterFields(values, errors, INCIDENT_KINDS),
