@@ -7,7 +7,15 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import type { ProgressReporter } from '../method.ts'
 import { bandIndex } from './bands.ts'
-import { DISTANCE_FUNCTIONS, searchWindowDegrees, type DistanceMeasure } from './distance.ts'
+import {
+  DISTANCE_FUNCTIONS,
+  haversineOfAngle,
+  haversineScreenLimit,
+  metresFromHaversine,
+  RADIANS_PER_DEGREE,
+  searchWindowDegrees,
+  type DistanceMeasure,
+} from './distance.ts'
 
 /**
  * Close pairs in compressed rows: incidents are renumbered in grid order (`point[position]` is the
@@ -41,6 +49,16 @@ export async function findClosePairs(
     orderedLongitude[position] = longitude[point[position]!]!
     orderedLatitude[position] = latitude[point[position]!]!
   }
+  // Haversine candidates are screened on h, the haversine of their central angle, before the
+  // distance is computed from it (as haversineMetres does, so the bands are those it gives): a
+  // candidate is skipped when h exceeds that of the largest break by far more than rounding error,
+  // about two thirds of them (the search cells are squares, the reach a circle).
+  const reach = spaceBands[spaceBands.length - 1]!
+  const screenLimit = haversineScreenLimit(reach)
+  const cosLatitude =
+    measure === 'haversine' && Number.isFinite(screenLimit)
+      ? orderedLatitude.map((latitude) => Math.cos(latitude * RADIANS_PER_DEGREE))
+      : undefined
   // Runs of positions sharing a cell: cellKeys[r] holds positions runStart[r] .. runStart[r + 1] - 1.
   const cellKeys: number[] = []
   const runStart: number[] = []
@@ -82,14 +100,27 @@ export async function findClosePairs(
       pairStart[a] = pairs.count
       const longitudeA = orderedLongitude[a]!
       const latitudeA = orderedLatitude[a]!
+      const cosLatitudeA = cosLatitude ? cosLatitude[a]! : 0
       for (let k = -1; k < forwardSteps.length; k++) {
         const from = k < 0 ? a + 1 : neighbourFrom[k]!
         const to = k < 0 ? runEnd : neighbourTo[k]!
         for (let b = from; b < to; b++) {
-          const band = bandIndex(
-            spaceBands,
-            distanceBetween(longitudeA, latitudeA, orderedLongitude[b]!, orderedLatitude[b]!),
-          )
+          let distance: number
+          if (cosLatitude) {
+            const h = haversineOfAngle(
+              longitudeA,
+              latitudeA,
+              cosLatitudeA,
+              orderedLongitude[b]!,
+              orderedLatitude[b]!,
+              cosLatitude[b]!,
+            )
+            if (h > screenLimit) continue
+            distance = metresFromHaversine(h)
+          } else {
+            distance = distanceBetween(longitudeA, latitudeA, orderedLongitude[b]!, orderedLatitude[b]!)
+          }
+          const band = bandIndex(spaceBands, distance)
           if (band >= 0) pairs.push(b, band)
         }
       }

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import fc from 'fast-check'
-import { EARTH_RADIUS_METRES, haversineMetres, manhattanMetres, searchWindowDegrees } from './distance.ts'
+import {
+  EARTH_RADIUS_METRES,
+  haversineMetres,
+  haversineOfAngle,
+  haversineScreenLimit,
+  manhattanMetres,
+  searchWindowDegrees,
+} from './distance.ts'
 
 const metresPerDegree = (EARTH_RADIUS_METRES * Math.PI) / 180
 
@@ -47,4 +54,38 @@ test('pairs closer than the reach never differ by more than the search window', 
     ),
     { numRuns: 2000 },
   )
+})
+
+test('a pair screened out on h is never closer than the screen distance', () => {
+  const cosine = (latitude: number) => Math.cos((latitude * Math.PI) / 180)
+  fc.assert(
+    fc.property(
+      fc.double({ min: -179, max: 179, noNaN: true }),
+      fc.double({ min: -89.9, max: 89.9, noNaN: true }),
+      fc.double({ min: 0, max: 2 * Math.PI, noNaN: true }),
+      fc.double({ min: 0.5, max: 2, noNaN: true }),
+      fc.double({ min: 1, max: 5000, noNaN: true }),
+      (longitude, latitude, bearing, scale, reach) => {
+        // A second point at about `scale` × reach, half of them very close to the reach.
+        const metres = Math.abs(scale - 1) < 0.25 ? reach * (1 + (scale - 1) * 1e-9) : reach * scale
+        const otherLatitude = latitude + (Math.cos(bearing) * metres) / metresPerDegree
+        const otherLongitude =
+          longitude + (Math.sin(bearing) * metres) / (metresPerDegree * Math.max(0.01, cosine(latitude)))
+        if (Math.abs(otherLatitude) > 90) return
+        const h = haversineOfAngle(
+          longitude,
+          latitude,
+          cosine(latitude),
+          otherLongitude,
+          otherLatitude,
+          cosine(otherLatitude),
+        )
+        if (h > haversineScreenLimit(reach)) {
+          assert.ok(haversineMetres(longitude, latitude, otherLongitude, otherLatitude) >= reach)
+        }
+      },
+    ),
+    { numRuns: 3000 },
+  )
+  assert.equal(haversineScreenLimit(Math.PI * EARTH_RADIUS_METRES), Infinity)
 })

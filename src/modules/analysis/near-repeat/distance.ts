@@ -10,7 +10,7 @@ export const EARTH_RADIUS_METRES = 6_371_008.8
 export type DistanceMeasure = 'haversine' | 'manhattan'
 export const DISTANCE_MEASURES: readonly DistanceMeasure[] = ['haversine', 'manhattan']
 
-const RADIANS_PER_DEGREE = Math.PI / 180
+export const RADIANS_PER_DEGREE = Math.PI / 180
 
 /** Great-circle distance by the haversine formula (Sinnott 1984), numerically safe for short distances. */
 export function haversineMetres(
@@ -19,16 +19,38 @@ export function haversineMetres(
   longitude2: number,
   latitude2: number,
 ): number {
+  return metresFromHaversine(
+    haversineOfAngle(
+      longitude1,
+      latitude1,
+      Math.cos(latitude1 * RADIANS_PER_DEGREE),
+      longitude2,
+      latitude2,
+      Math.cos(latitude2 * RADIANS_PER_DEGREE),
+    ),
+  )
+}
+
+/**
+ * h = sin²(Δφ/2) + cos φ₁ cos φ₂ sin²(Δλ/2), the haversine of the central angle between two
+ * points, given the cosines of their latitudes (so that a search can compute each cosine once).
+ */
+export function haversineOfAngle(
+  longitude1: number,
+  latitude1: number,
+  cosLatitude1: number,
+  longitude2: number,
+  latitude2: number,
+  cosLatitude2: number,
+): number {
   const sinHalfLatitude = Math.sin(((latitude2 - latitude1) * RADIANS_PER_DEGREE) / 2)
   const sinHalfLongitude = Math.sin(((longitude2 - longitude1) * RADIANS_PER_DEGREE) / 2)
-  const h =
-    sinHalfLatitude * sinHalfLatitude +
-    Math.cos(latitude1 * RADIANS_PER_DEGREE) *
-      Math.cos(latitude2 * RADIANS_PER_DEGREE) *
-      sinHalfLongitude *
-      sinHalfLongitude
-  return 2 * EARTH_RADIUS_METRES * Math.asin(Math.min(1, Math.sqrt(h)))
+  return sinHalfLatitude * sinHalfLatitude + cosLatitude1 * cosLatitude2 * sinHalfLongitude * sinHalfLongitude
 }
+
+/** The great-circle distance of h, the haversine of the central angle: 2R asin(√h). */
+export const metresFromHaversine = (h: number): number =>
+  2 * EARTH_RADIUS_METRES * Math.asin(Math.min(1, Math.sqrt(h)))
 
 /**
  * Manhattan (city-block) distance |east-west| + |north-south| in metres, on a local equirectangular
@@ -48,6 +70,17 @@ export function manhattanMetres(
     RADIANS_PER_DEGREE *
     (Math.abs(longitude2 - longitude1) * Math.cos(meanLatitude) + Math.abs(latitude2 - latitude1))
   )
+}
+
+/**
+ * A bound on h (haversineOfAngle) above which two points are surely at least `metres` apart: h of
+ * that distance, sin²(d/2R), raised by a relative 1e-9, far above the rounding error of h and of
+ * the distance computed from it. Infinity when `metres` reaches half the Earth's circumference.
+ */
+export function haversineScreenLimit(metres: number): number {
+  const halfAngle = metres / (2 * EARTH_RADIUS_METRES)
+  if (!(halfAngle < Math.PI / 2)) return Infinity
+  return Math.sin(halfAngle) ** 2 * (1 + 1e-9)
 }
 
 export const DISTANCE_FUNCTIONS: Readonly<
