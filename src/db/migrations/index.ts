@@ -10,6 +10,7 @@ import * as people from './0008-people.ts'
 import * as geography from './0009-geography.ts'
 import * as analysisRuns from './0010-analysis-runs.ts'
 import * as incidentIndexes from './0011-incident-indexes.ts'
+import * as areaPopulation from './0012-area-population.ts'
 
 /**
  * Every migration, in order. Listed by hand rather than read from the folder so that the
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '0009-geography': geography,
   '0010-analysis-runs': analysisRuns,
   '0011-incident-indexes': incidentIndexes,
+  '0012-area-population': areaPopulation,
 }

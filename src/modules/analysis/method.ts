@@ -17,6 +17,10 @@ export interface PointSet {
   readonly weight: Float64Array
   /** The incident id behind each point when read from the database, or the 1-based data row of the file. */
   readonly reference: readonly string[]
+  /** The LSOA code of each point ('' when unknown); absent when the source gives none at all. */
+  readonly area?: readonly string[]
+  /** Residents per LSOA code, for rates: only the areas whose population is loaded. */
+  readonly areaPopulation?: Readonly<Record<string, number>>
 }
 
 /** Reports progress of long work (0..1) with a short description; cheap to call often. */
@@ -59,7 +63,9 @@ export interface AnalysisMethod<Options = Record<string, unknown>, Result = unkn
   readonly summarise: (result: Result) => string
 }
 
-export function defineMethod<Options, Result>(method: AnalysisMethod<Options, Result>): AnalysisMethod<Options, Result> {
+export function defineMethod<Options, Result>(
+  method: AnalysisMethod<Options, Result>,
+): AnalysisMethod<Options, Result> {
   return method
 }
 
@@ -71,10 +77,15 @@ export function pointSet(points: {
   category?: readonly string[]
   weight?: ArrayLike<number>
   reference?: readonly string[]
+  area?: readonly string[]
+  areaPopulation?: Readonly<Record<string, number>>
 }): PointSet {
   const size = points.longitude.length
   if (points.latitude.length !== size || points.day.length !== size) {
     throw new RangeError('longitude, latitude and day must have the same length')
+  }
+  if (points.area && points.area.length !== size) {
+    throw new RangeError('area must have one LSOA code (or an empty string) per point')
   }
   return {
     size,
@@ -84,8 +95,11 @@ export function pointSet(points: {
     category: points.category ?? new Array<string>(size).fill(''),
     weight: points.weight ? Float64Array.from(points.weight) : new Float64Array(size).fill(1),
     reference: points.reference ?? Array.from({ length: size }, (_, i) => String(i + 1)),
+    ...(points.area ? { area: points.area } : {}),
+    ...(points.areaPopulation ? { areaPopulation: points.areaPopulation } : {}),
   }
 }
 
 /** Whole days since 1970-01-01 for a UTC date. */
-export const dayNumber = (year: number, month: number, day: number): number => Date.UTC(year, month - 1, day) / 86_400_000
+export const dayNumber = (year: number, month: number, day: number): number =>
+  Date.UTC(year, month - 1, day) / 86_400_000

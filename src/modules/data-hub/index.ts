@@ -23,6 +23,7 @@ export {
   type IncidentFilterName,
 } from './queries/incident-filter.ts'
 export { viewerKinds, visibleKinds } from './queries/visible-kinds.ts'
+export { areaPopulations } from './geography/load-population.ts'
 export { INCIDENT_KINDS, type IncidentKind } from './tables.ts'
 
 export const SAMPLES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../samples')

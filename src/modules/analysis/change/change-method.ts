@@ -14,11 +14,11 @@ import {
 /**
  * Change between two point patterns (two periods, or two crime types) over the same areas: Andresen's
  * spatial point pattern test, its bootstrap or the proportion difference test of Wheeler et al. (2018). The points
- * are split into the base and the test pattern, counted per H3 cell, and compared area by area.
+ * are split into the base and the test pattern, counted per H3 cell or per LSOA, and compared area by area.
  */
 
 export interface ChangeArea {
-  /** The H3 cell. */
+  /** The H3 cell, or the LSOA code. */
   readonly area: string
   readonly baseCount: number
   readonly testCount: number
@@ -45,9 +45,10 @@ export interface ChangeResult {
   readonly method: ChangeMethodOptions['method']
   readonly base: PatternDescription
   readonly test: PatternDescription
-  readonly areaKind: 'h3'
-  readonly h3Resolution: number
-  /** Points in neither pattern, or without a usable position: not counted. */
+  readonly areaKind: ChangeMethodOptions['areas']
+  /** For H3 cells; null for LSOAs. */
+  readonly h3Resolution: number | null
+  /** Points in neither pattern, or without a usable position (H3) or LSOA code (LSOA): not counted. */
   readonly pointsLeftOut: number
   /** The classic and bootstrap tests: how the samples were drawn (samplePercent and sampleSize: classic only). */
   readonly resampling: {
@@ -69,7 +70,7 @@ export interface ChangeResult {
   /** Areas whose share rose from base to test (localS +1), and fell (−1). */
   readonly areasHigherInTest: number
   readonly areasLowerInTest: number
-  /** Every H3 cell holding a point of either pattern, by index. */
+  /** Every H3 cell (or LSOA) holding a point of either pattern, by index (or code). */
   readonly areas: ChangeArea[]
 }
 
@@ -94,7 +95,8 @@ export const changeMethod = defineMethod<ChangeMethodOptions, ChangeResult>({
   summarise: (result) =>
     [
       `${TEST_TITLES[result.method]} over ` +
-        `${result.areas.length} H3 cells (resolution ${result.h3Resolution}): base ${describe(result.base)}, ` +
+        `${result.areaKind === 'lsoa' ? `${result.areas.length} LSOAs` : `${result.areas.length} H3 cells (resolution ${result.h3Resolution})`}: ` +
+        `base ${describe(result.base)}, ` +
         `test ${describe(result.test)}.`,
       `S index ${result.globalS.toFixed(3)} (robust ${result.robustGlobalS.toFixed(3)}): ${result.similarAreas} areas similar, ` +
         `${result.areasHigherInTest} with a higher share in the test pattern, ${result.areasLowerInTest} lower.`,
@@ -114,7 +116,18 @@ function runChange(points: PointSet, options: ChangeMethodOptions, context: Meth
   const problems = checkChangeOptions(options)
   if (Object.keys(problems).length > 0) throw invalid(problems)
   const pattern = patternOfPoints(points, options)
-  const { cells, baseCounts, testCounts, pointsLeftOut } = countPerCell(points, pattern, options.h3Resolution)
+  const areas = options.areas ?? 'h3'
+  if (areas === 'lsoa' && !points.area) {
+    throw invalid({
+      areas:
+        'Comparing LSOAs needs the LSOA code of each point, and these points have none: give a police.uk street ' +
+        "file, an 'area' column (CSV) or property (GeoJSON), or compare h3 cells",
+    })
+  }
+  const { cells, baseCounts, testCounts, pointsLeftOut } = countPerArea(
+    pattern,
+    areas === 'lsoa' ? lsoaOfPoints(points) : cellsOfPoints(points, options.h3Resolution),
+  )
   const baseTotal = sum(baseCounts)
   const testTotal = sum(testCounts)
   if (baseTotal === 0 || testTotal === 0)
@@ -122,7 +135,13 @@ function runChange(points: PointSet, options: ChangeMethodOptions, context: Meth
 
   const base: PatternDescription = { points: baseTotal, ...patternSpecification(options, 'base') }
   const test: PatternDescription = { points: testTotal, ...patternSpecification(options, 'test') }
-  const common = { base, test, areaKind: 'h3' as const, h3Resolution: options.h3Resolution, pointsLeftOut }
+  const common = {
+    base,
+    test,
+    areaKind: areas,
+    h3Resolution: areas === 'h3' ? options.h3Resolution : null,
+    pointsLeftOut,
+  }
   const row = (area: number, basePercent: Float64Array, testPercent: Float64Array, sIndex: Int8Array) => ({
     area: cells[area]!,
     baseCount: baseCounts[area]!,
@@ -234,19 +253,34 @@ function patternOfPoints(points: PointSet, options: ChangeMethodOptions): Uint8A
   return pattern
 }
 
-/** Counts per H3 cell of the points of each pattern; the cells sorted by index, so input order does not matter. */
-function countPerCell(points: PointSet, pattern: Uint8Array, resolution: number) {
-  const cellOfPoint = new Array<string | undefined>(points.size)
-  const distinct = new Set<string>()
-  let pointsLeftOut = 0
+/** The H3 cell of each point, undefined without a usable position. */
+function cellsOfPoints(points: PointSet, resolution: number): (string | undefined)[] {
+  const cells = new Array<string | undefined>(points.size)
   for (let i = 0; i < points.size; i += 1) {
     const latitude = points.latitude[i]!
     const longitude = points.longitude[i]!
-    if (pattern[i] === 0 || !Number.isFinite(latitude) || !Number.isFinite(longitude)) {
+    if (Number.isFinite(latitude) && Number.isFinite(longitude))
+      cells[i] = latLngToCell(latitude, longitude, resolution)
+  }
+  return cells
+}
+
+/** The LSOA code of each point, undefined when it has none. */
+function lsoaOfPoints(points: PointSet): (string | undefined)[] {
+  return points.area!.map((code) => (code === '' ? undefined : code))
+}
+
+/** Counts per area of the points of each pattern; the areas sorted by key, so input order does not matter. */
+function countPerArea(pattern: Uint8Array, areaOfPoint: readonly (string | undefined)[]) {
+  const cellOfPoint = new Array<string | undefined>(pattern.length)
+  const distinct = new Set<string>()
+  let pointsLeftOut = 0
+  for (let i = 0; i < pattern.length; i += 1) {
+    const cell = areaOfPoint[i]
+    if (pattern[i] === 0 || cell === undefined) {
       pointsLeftOut += 1
       continue
     }
-    const cell = latLngToCell(latitude, longitude, resolution)
     cellOfPoint[i] = cell
     distinct.add(cell)
   }
@@ -254,7 +288,7 @@ function countPerCell(points: PointSet, pattern: Uint8Array, resolution: number)
   const indexOfCell = new Map(cells.map((cell, index) => [cell, index]))
   const baseCounts = new Float64Array(cells.length)
   const testCounts = new Float64Array(cells.length)
-  for (let i = 0; i < points.size; i += 1) {
+  for (let i = 0; i < pattern.length; i += 1) {
     const cell = cellOfPoint[i]
     if (cell === undefined) continue
     const area = indexOfCell.get(cell)!

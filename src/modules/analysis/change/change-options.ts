@@ -8,6 +8,7 @@ import { DIFFERENCE_TESTS, type DifferenceTest } from './spatial-point-pattern-t
 
 export const SPLITS = ['period', 'category'] as const
 export const CHANGE_TESTS = ['classic', 'bootstrap', 'proportion-difference'] as const
+export const CHANGE_AREAS = ['h3', 'lsoa'] as const
 
 export interface ChangeMethodOptions {
   readonly split: (typeof SPLITS)[number]
@@ -17,7 +18,7 @@ export interface ChangeMethodOptions {
   readonly testTo?: string
   readonly baseCategory?: string
   readonly testCategory?: string
-  readonly areas: 'h3'
+  readonly areas: (typeof CHANGE_AREAS)[number]
   readonly h3Resolution: number
   readonly method: (typeof CHANGE_TESTS)[number]
   readonly samples: number
@@ -116,15 +117,17 @@ export const CHANGE_OPTIONS: readonly MethodOption[] = [
   {
     key: 'areas',
     flag: 'areas',
-    description: 'The areas compared: H3 cells holding a point of either pattern.',
+    description:
+      'The areas compared: H3 cells (h3) or LSOAs (lsoa, from the LSOA code of each point) holding a point of either pattern.',
     type: 'enum',
-    choices: ['h3'],
+    choices: CHANGE_AREAS,
     default: 'h3',
   },
   {
     key: 'h3Resolution',
     flag: 'h3-resolution',
-    description: 'The H3 resolution of the areas (8: cells of about 0.74 km²; 9: about 0.1 km²).',
+    description:
+      'With --areas h3: the H3 resolution of the areas (8: cells of about 0.74 km²; 9: about 0.1 km²).',
     type: 'integer',
     minimum: 0,
     maximum: 15,

@@ -1,7 +1,7 @@
 /**
- * Exceedance alerts: weekly or monthly counts per crime category, map cell or overall, each checked
- * against its own seasonal baseline with the Farrington flexible algorithm (farrington.ts), flagging
- * the latest periods whose count is above what past years make plausible.
+ * Exceedance alerts: weekly or monthly counts per crime category, map cell, LSOA, LSOA and category,
+ * or overall, each checked against its own seasonal baseline with the Farrington flexible algorithm
+ * (farrington.ts), flagging the latest periods whose count is above what past years make plausible.
  */
 import { invalid, DomainError } from '../../../errors.ts'
 import { defineMethod, type PointSet } from '../method.ts'
@@ -17,6 +17,7 @@ import {
   datesAreMonthsOnly,
   PERIODS_PER_YEAR,
   periodLabel,
+  GROUP_BYS,
   type GroupBy,
   type PeriodKind,
 } from './period-counts.ts'
@@ -38,8 +39,12 @@ export interface ExceedanceOptions {
 export type ExceedanceStatus = 'alarm' | 'no-alarm' | 'too-few-cases' | 'no-fit'
 
 export interface ExceedanceRow {
-  /** The category, the H3 cell, or 'all'. */
+  /** The category, the H3 cell, the LSOA code, '<LSOA code>/<category>', or 'all'. */
   readonly group: string
+  /** Grouping by area or area-category: the LSOA code. */
+  readonly area?: string
+  /** Grouping by area-category: the category. */
+  readonly category?: string
   /** 'YYYY-MM' or ISO 'YYYY-Www'. */
   readonly period: string
   readonly observed: number
@@ -70,7 +75,7 @@ export interface ExceedanceResult {
   readonly evaluatedPeriods: readonly string[]
   readonly groups: number
   readonly alarms: number
-  /** Points in no group (no usable coordinates when grouping by H3 cell). */
+  /** Points in no group (no usable coordinates when grouping by H3 cell, no LSOA code by area). */
   readonly unplaced: number
   /** Alarms first (highest score first), then the rest by score, group and period. */
   readonly rows: readonly ExceedanceRow[]
@@ -113,8 +118,8 @@ export function exceedanceProblems(options: ExceedanceOptions): Record<string, s
   if (period !== 'week' && period !== 'month')
     problems.period = `period must be week or month, not '${period}'`
   const groupBy = options.groupBy ?? EXCEEDANCE_DEFAULTS.groupBy
-  if (!['category', 'h3', 'all'].includes(groupBy)) {
-    problems.groupBy = `groupBy must be category, h3 or all, not '${groupBy}'`
+  if (!(GROUP_BYS as readonly string[]).includes(groupBy)) {
+    problems.groupBy = `groupBy must be one of ${GROUP_BYS.join(', ')}, not '${groupBy}'`
   }
   const resolution = options.h3Resolution ?? EXCEEDANCE_DEFAULTS.h3Resolution
   if (!Number.isInteger(resolution) || resolution < 0 || resolution > 15) {
@@ -151,6 +156,13 @@ export function exceedanceAlerts(points: PointSet, options: ExceedanceOptions = 
         'would be meaningless: use period month',
     })
   }
+  if ((groupBy === 'area' || groupBy === 'area-category') && !points.area) {
+    throw invalid({
+      groupBy:
+        `Grouping by ${groupBy} needs the LSOA code of each point, and these points have none: give a police.uk ` +
+        "street file, an 'area' column (CSV) or property (GeoJSON), or group by category, h3 or all",
+    })
+  }
   const counted = countByPeriod(points, period, groupBy, h3Resolution)
   const history = periodsOfHistoryNeeded(settings)
   const needed = history + evaluated
@@ -185,8 +197,10 @@ export function exceedanceAlerts(points: PointSet, options: ExceedanceOptions = 
           : alarm
             ? 'alarm'
             : 'no-alarm'
+      const group = counted.groups[groupIndex]!
       rows.push({
-        group: counted.groups[groupIndex]!,
+        group,
+        ...groupParts(groupBy, group),
         period: labels[i]!,
         observed: fit.observed[i]!,
         expected: orNull(fit.expected[i]!),
@@ -226,13 +240,23 @@ export function exceedanceAlerts(points: PointSet, options: ExceedanceOptions = 
   }
 }
 
+/** The LSOA code and category a group stands for, as fields of its rows. */
+function groupParts(groupBy: GroupBy, group: string): { area?: string; category?: string } {
+  if (groupBy === 'area') return { area: group }
+  if (groupBy === 'area-category') {
+    const cut = group.indexOf('/')
+    return { area: group.slice(0, cut), category: group.slice(cut + 1) }
+  }
+  return {}
+}
+
 const round = (value: number | null) => (value === null ? 'n/a' : value.toFixed(1))
 
 export const exceedanceMethod = defineMethod<ExceedanceOptions, ExceedanceResult>({
   name: 'exceedance',
   title: 'Exceedance alerts',
   description:
-    'Checks the latest weeks or months of each crime type (or map cell) against the same time of year in ' +
+    'Checks the latest weeks or months of each crime type (or map cell, or LSOA) against the same time of year in ' +
     'past years, and flags counts higher than that seasonal baseline makes plausible (the Farrington method ' +
     'public-health teams use to spot outbreaks).',
   options: [
@@ -277,9 +301,11 @@ export const exceedanceMethod = defineMethod<ExceedanceOptions, ExceedanceResult
     {
       key: 'groupBy',
       flag: 'group-by',
-      description: 'One series per crime category, per H3 map cell, or one for all incidents.',
+      description:
+        'One series per crime category, per H3 map cell, per LSOA (area), per LSOA and category (area-category), ' +
+        'or one for all incidents.',
       type: 'enum',
-      choices: ['category', 'h3', 'all'],
+      choices: GROUP_BYS,
       default: EXCEEDANCE_DEFAULTS.groupBy,
     },
     {

@@ -6,7 +6,12 @@ import { latLngToCell } from 'h3-js'
 import type { PointSet } from '../method.ts'
 
 export type PeriodKind = 'week' | 'month'
-export type GroupBy = 'category' | 'h3' | 'all'
+export const GROUP_BYS = ['category', 'h3', 'area', 'area-category', 'all'] as const
+/** area: the LSOA code of each point; area-category: each LSOA and category pair. */
+export type GroupBy = (typeof GROUP_BYS)[number]
+
+/** The group of an LSOA and category pair: '<LSOA code>/<category>' (neither holds a '/'). */
+export const areaCategoryGroup = (area: string, category: string): string => `${area}/${category}`
 
 /** Periods per year, the `frequency` of the Farrington baseline. */
 export const PERIODS_PER_YEAR: Readonly<Record<PeriodKind, 52 | 12>> = { week: 52, month: 12 }
@@ -45,14 +50,14 @@ export function datesAreMonthsOnly(points: PointSet): boolean {
 }
 
 export interface PeriodCounts {
-  /** Group keys in ascending order (a category, an H3 cell, or 'all'). */
+  /** Group keys in ascending order (a category, an H3 cell, an LSOA code, area/category, or 'all'). */
   readonly groups: readonly string[]
   /** Period number of the first period of the timeline. */
   readonly firstPeriod: number
   readonly periods: number
   /** counts[g] is the series of group g, one entry per period of the timeline. */
   readonly counts: readonly Float64Array[]
-  /** Points left out: no usable coordinates when grouping by H3 cell. */
+  /** Points left out: no usable coordinates when grouping by H3 cell, no LSOA code by area. */
   readonly unplaced: number
 }
 
@@ -68,7 +73,12 @@ export function countByPeriod(
   for (let i = 0; i < points.size; i++) {
     if (groupBy === 'all') groupOf[i] = 'all'
     else if (groupBy === 'category') groupOf[i] = points.category[i] ?? ''
-    else {
+    else if (groupBy === 'area' || groupBy === 'area-category') {
+      const area = points.area?.[i] ?? ''
+      if (area === '') unplaced++
+      groupOf[i] =
+        area === '' ? null : groupBy === 'area' ? area : areaCategoryGroup(area, points.category[i] ?? '')
+    } else {
       const latitude = points.latitude[i]!
       const longitude = points.longitude[i]!
       const usable =

@@ -68,8 +68,8 @@ const SPPT: Record<string, string> = { '-1': '#2166ac', '0': '#f7f7f7', '1': '#b
 const SEQUENTIAL = ['#ffffb2', '#fecc5c', '#fd8d3c', '#f03b20', '#bd0026']
 
 interface MethodView {
-  /** The key of the result's list of rows. */
-  rows: string
+  /** The key of the result's list of rows; the first of several that has rows. */
+  rows: string | readonly string[]
   caption: string
   /** The column the map colours by, and how. */
   colour?: { key: string; title: string; classes?: Record<string, string> }
@@ -91,8 +91,8 @@ const VIEWS: Record<string, MethodView> = {
     summary: ['summary'],
   },
   counts: {
-    rows: 'cells',
-    caption: 'Counts and harm by H3 cell',
+    rows: ['cells', 'areas'],
+    caption: 'Counts and harm by H3 cell or LSOA',
     colour: { key: 'count', title: 'Incidents in a cell' },
     summary: ['points', 'unplaced', 'total', 'concentration'],
   },
@@ -166,12 +166,16 @@ function summaryItems(key: string, value: unknown, depth = 0): { key: string; va
   return [{ key: label(key), value: text(value) }]
 }
 
-function rowsOf(result: unknown, key: string): Record<string, unknown>[] {
-  const value = (result as Record<string, unknown> | null)?.[key]
-  if (Array.isArray(value)) return value.filter((row) => row !== null && typeof row === 'object') as never
+function rowsOf(result: unknown, keys: string | readonly string[]): Record<string, unknown>[] {
+  const record = (result as Record<string, unknown> | null) ?? {}
+  const isRow = (row: unknown) => row !== null && typeof row === 'object'
+  for (const key of [keys].flat()) {
+    const value = record[key]
+    if (Array.isArray(value) && value.length) return value.filter(isRow) as never
+  }
   // A method without a declared view: its first list of objects.
-  for (const candidate of Object.values((result as Record<string, unknown> | null) ?? {})) {
-    if (Array.isArray(candidate) && candidate.length && typeof candidate[0] === 'object') return candidate as never
+  for (const candidate of Object.values(record)) {
+    if (Array.isArray(candidate) && candidate.length && isRow(candidate[0])) return candidate as never
   }
   return []
 }

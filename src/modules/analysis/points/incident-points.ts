@@ -1,6 +1,11 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../../db/schema.ts'
-import { countIncidents, incidentsMatching, type IncidentFilter } from '../../data-hub/index.ts'
+import {
+  areaPopulations,
+  countIncidents,
+  incidentsMatching,
+  type IncidentFilter,
+} from '../../data-hub/index.ts'
 import type { PointSet } from '../method.ts'
 import { PointSetBuilder } from './point-set-builder.ts'
 
@@ -16,7 +21,9 @@ export interface IncidentPoints {
 /**
  * The incidents matching the filter (the data hub's own definition, sharing rules included) as
  * points: the incident id as reference, the day it occurred when the source gives a time and
- * otherwise the first day of its month, its category code and its harm weight.
+ * otherwise the first day of its month, its category code, its harm weight and its LSOA code ('' when
+ * it has none). The population of the LSOAs is added where it is loaded (within the filter's area,
+ * when it names one), for rates per 1,000 residents.
  */
 export async function loadIncidentPoints(
   db: Kysely<Database>,
@@ -32,6 +39,7 @@ export async function loadIncidentPoints(
       .select([
         'incident.id',
         'incident.category_code',
+        'incident.lsoa_code',
         'incident.longitude',
         'incident.latitude',
         sql<number>`incident.harm_weight::float8`.as('weight'),
@@ -50,12 +58,20 @@ export async function loadIncidentPoints(
         row.category_code,
         Number(row.weight),
         String(row.id),
+        row.lsoa_code ?? '',
       )
     }
     if (rows.length < PAGE_ROWS) break
     afterId = rows[rows.length - 1]!.id
   }
-  const points = builder.build()
+  const population = await areaPopulations(db, { level: 'lsoa', withinArea: filter.area })
+  const built = builder.build()
+  // Every incident has an LSOA column, so the points carry areas even when none was read.
+  const points = {
+    ...built,
+    area: built.area ?? new Array<string>(built.size).fill(''),
+    ...(Object.keys(population).length > 0 ? { areaPopulation: population } : {}),
+  }
   const withoutLocation = (await countIncidents(db, filter)) - points.size
   return { points, withoutLocation }
 }

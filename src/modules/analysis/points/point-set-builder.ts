@@ -5,7 +5,8 @@ const INITIAL_CAPACITY = 1024
 /**
  * Collects points one at a time into typed arrays that double when full, so a million-row file
  * or query never holds one object per point. Category labels are interned: a file has a handful
- * of categories, and each point keeps a reference to the one shared string.
+ * of categories, and each point keeps a reference to the one shared string. LSOA codes are interned
+ * the same way; the built set carries them only when some point was given one (a source with areas).
  */
 export class PointSetBuilder {
   private capacity = INITIAL_CAPACITY
@@ -17,6 +18,9 @@ export class PointSetBuilder {
   private readonly category: string[] = []
   private readonly reference: string[] = []
   private readonly categories = new Map<string, string>()
+  private readonly area: string[] = []
+  private readonly areas = new Map<string, string>()
+  private areaGiven = false
 
   get size(): number {
     return this.count
@@ -29,6 +33,7 @@ export class PointSetBuilder {
     category: string,
     weight: number,
     reference: string,
+    area?: string,
   ): void {
     if (this.count === this.capacity) this.grow()
     const at = this.count++
@@ -43,6 +48,21 @@ export class PointSetBuilder {
     }
     this.category.push(shared)
     this.reference.push(reference)
+    if (area !== undefined && !this.areaGiven) {
+      // The points before the first with an area had none: '' (unknown) for each.
+      this.areaGiven = true
+      for (let i = 0; i < at; i++) this.area.push('')
+    }
+    if (this.areaGiven) this.area.push(this.intern(area ?? ''))
+  }
+
+  private intern(area: string): string {
+    let shared = this.areas.get(area)
+    if (shared === undefined) {
+      shared = area
+      this.areas.set(area, area)
+    }
+    return shared
   }
 
   /** The points so far; the builder should not be used after. */
@@ -56,6 +76,7 @@ export class PointSetBuilder {
       weight: this.weight.slice(0, size),
       category: this.category,
       reference: this.reference,
+      ...(this.areaGiven ? { area: this.area } : {}),
     }
   }
 

@@ -12,7 +12,8 @@ import type { ProblemList } from './points-file-problems.ts'
 
 /**
  * Points from a CSV file, streamed: either a points CSV (longitude, latitude, date or datetime,
- * optional category, weight, id; any order, any case) or a data.police.uk street file as it is.
+ * optional category, weight, id and area (the LSOA code); any order, any case) or a data.police.uk
+ * street file as it is (its LSOA code column gives the area).
  * Rows with neither coordinate are skipped and counted: police.uk publishes crimes without a location.
  */
 
@@ -26,6 +27,7 @@ export const POINT_COLUMN_NAMES = {
   category: ['category'],
   weight: ['weight'],
   id: ['id'],
+  area: ['area', 'lsoa', 'lsoa code', 'lsoa_code'],
 } as const
 
 type PointColumn = keyof typeof POINT_COLUMN_NAMES
@@ -163,6 +165,7 @@ function pointsCsvReader(
       value(fields, 'category'),
       weight as number,
       reference,
+      index.area < 0 ? undefined : value(fields, 'area'),
     )
     return true
   }
@@ -176,6 +179,8 @@ function policeUkReader(
 ): RowReader | null {
   const names = header.map((name) => name.trim())
   const needed = ['Month', 'Longitude', 'Latitude', 'Crime type'] as const
+  // Optional: police.uk leaves it empty for crimes it cannot place in an LSOA.
+  const lsoaAt = names.indexOf('LSOA code')
   const missing = needed.filter((name) => !names.includes(name))
   if (missing.length) {
     problems.add({
@@ -223,7 +228,8 @@ function policeUkReader(
     }
     if (!ok) return 'problem'
     const category = Object.hasOwn(CRIME_TYPE_CODES, label) ? CRIME_TYPE_CODES[label]! : UNKNOWN_CATEGORY
-    builder.add(longitude as number, latitude as number, day as number, category, 1, String(dataRow))
+    const area = lsoaAt < 0 ? undefined : (fields[lsoaAt] ?? '').trim()
+    builder.add(longitude as number, latitude as number, day as number, category, 1, String(dataRow), area)
     return true
   }
 }

@@ -5,7 +5,8 @@ import type { ProblemList } from './points-file-problems.ts'
 
 /**
  * Points from a GeoJSON FeatureCollection of Point features with `properties.date` or
- * `properties.datetime`, and optional `category`, `weight` and `id` (or the feature's own id).
+ * `properties.datetime`, and optional `category`, `weight`, `id` (or the feature's own id) and `area`
+ * (the LSOA code).
  * GeoJSON is read whole, so it is for files of moderate size: large inputs belong in CSV, which streams.
  */
 
@@ -77,6 +78,7 @@ export async function readPointsGeojson(
       'properties.weight': parseWeight(asNumberOrText(properties.weight) ?? '?'),
     }
     const category = asText(properties.category)
+    const area = properties.area === undefined ? undefined : asText(properties.area)
     let ok = true
     for (const [column, parsed] of Object.entries(fields)) {
       if (typeof parsed === 'string') {
@@ -88,10 +90,14 @@ export async function readPointsGeojson(
       refuse('properties.category', 'the category is not text')
       ok = false
     }
+    if (properties.area !== undefined && (area === undefined || typeof properties.area === 'number')) {
+      refuse('properties.area', 'the area is not text (expected an LSOA code such as E01000001)')
+      ok = false
+    }
     if (!ok) return
     const reference = asText(properties.id ?? feature.id) || String(number)
     const [longitude, latitude, day, weight] = Object.values(fields) as number[]
-    builder.add(longitude!, latitude!, day!, category!, weight!, reference)
+    builder.add(longitude!, latitude!, day!, category!, weight!, reference, area)
   })
   return { withoutLocation }
 }

@@ -3,6 +3,7 @@ import type { Command } from 'commander'
 import { CliError, output, withDatabase } from '../../../cli/context.ts'
 import { describeProblem } from './boundary-file.ts'
 import { isAreaLevel, loadBoundaryFile, type LoadBoundariesResult } from './load-boundaries.ts'
+import { describePopulationProblem, loadPopulationFile } from './load-population.ts'
 import { listAreas } from './queries.ts'
 import { AREA_LEVELS, type AreaLevel } from './tables.ts'
 
@@ -71,6 +72,56 @@ export function registerGeographyCommands(program: Command): void {
           )
         }
         output(options.json, result, () => describeLoad(result))
+      },
+    )
+  areas
+    .command('population')
+    .description(
+      'Set the residents of known areas from a CSV of area code and population (e.g. ONS mid-year LSOA estimates)',
+    )
+    .argument('<file>', 'the .csv file, a header line then one row per area')
+    .option('--level <level>', `the level of its areas: ${AREA_LEVELS.join(', ')}`, 'lsoa')
+    .option(
+      '--code-column <name>',
+      "the column of area codes (default: found by name, e.g. 'LSOA 2021 Code')",
+    )
+    .option('--population-column <name>', "the column of residents (default: found by name, e.g. 'Total')")
+    .option('--json', 'print the result as JSON')
+    .action(
+      async (
+        file: string,
+        options: { level: string; codeColumn?: string; populationColumn?: string; json?: boolean },
+      ) => {
+        const load = {
+          file: path.resolve(file),
+          level: level('--level', options.level)!,
+          codeColumn: options.codeColumn,
+          populationColumn: options.populationColumn,
+        }
+        const result = await withDatabase('areas population', (database) =>
+          loadPopulationFile(database.db, load),
+        )
+        if (result.status === 'rejected') {
+          if (options.json) output(true, result, () => '')
+          throw new CliError(
+            `${result.file} was not loaded, no population was set:\n${result.problems.map((p) => `  ${describePopulationProblem(p)}`).join('\n')}`,
+          )
+        }
+        output(options.json, result, () => {
+          const lines = [
+            `${result.file}: ${result.rows} row(s); population set for ${result.areasSet} ${result.level} area(s)`,
+          ]
+          if (result.unknownCodes > 0) {
+            const more =
+              result.unknownCodes > result.unknownCodesListed.length
+                ? ` and ${result.unknownCodes - result.unknownCodesListed.length} more`
+                : ''
+            lines.push(
+              `  ${result.unknownCodes} code(s) name no known ${result.level}: ${result.unknownCodesListed.join(', ')}${more}`,
+            )
+          }
+          return lines.join('\n')
+        })
       },
     )
   areas

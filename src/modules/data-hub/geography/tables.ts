@@ -29,6 +29,10 @@ export interface AreaTable {
   max_longitude: number | null
   max_latitude: number | null
   source: string
+  /** Residents (e.g. an ONS mid-year estimate), null until a population file is loaded. */
+  population: number | null
+  /** The file the population came from. */
+  population_source: string | null
 }
 
 export interface AreaAncestorTable {

@@ -22,6 +22,10 @@ export const INVENTORY: TableInventory[] = [
       max_longitude: plain('Bounding box of the boundary: east'),
       max_latitude: plain('Bounding box of the boundary: north'),
       source: plain('Where the area came from: a police.uk file or the name of a boundary file'),
+      population: plain(
+        'Residents of the area (e.g. an ONS mid-year estimate), for rates per 1,000 residents',
+      ),
+      population_source: plain('The population file the figure came from'),
     },
   },
   {
