@@ -7,7 +7,8 @@ import { latLngToCell } from 'h3-js'
 import { invalid } from '../../../errors.ts'
 import { defineMethod, type MethodContext, type PointSet } from '../method.ts'
 import { benjaminiHochberg } from './false-discovery-rate.ts'
-import { giStar, giStarPermuter, hotspotClass, type HotspotClass } from './gi-star.ts'
+import { giStar, hotspotClass, type HotspotClass } from './gi-star.ts'
+import { giStarPermutationInChunks } from './gi-star-parallel.ts'
 import { h3RingNeighbours, h3StudyArea } from './neighbours.ts'
 
 export interface GiStarOptions {
@@ -111,17 +112,11 @@ export async function giStarHotspots(
 
   let pPermutation: Float64Array | null = null
   if (options.permutations > 0 && counts.length > 0) {
-    pPermutation = new Float64Array(counts.length)
-    const permuter = giStarPermuter(counts, neighbours, options)
-    // Chunks of about 4 million draws, so that progress is reported and a cancel is seen between them.
-    const drawsPerCell = options.permutations * Math.max(1, neighbours.indices.length / counts.length - 1)
-    const chunk = Math.max(1, Math.floor(4_000_000 / drawsPerCell))
-    for (let first = 0; first < counts.length; first += chunk) {
-      await new Promise((resolve) => setImmediate(resolve))
-      signal?.throwIfAborted()
-      permuter.permuteCells(first, Math.min(counts.length, first + chunk), pPermutation)
-      progress?.(0.05 + (0.95 * Math.min(counts.length, first + chunk)) / counts.length, 'permutations')
-    }
+    // On both cores for long runs (gi-star-parallel.ts); the same p-values as in one thread.
+    pPermutation = await giStarPermutationInChunks(counts, neighbours, options, {
+      progress: (fraction) => progress?.(0.05 + 0.95 * fraction, 'permutations'),
+      signal,
+    })
   }
 
   const classes: Record<HotspotClass, number> = {
