@@ -22,7 +22,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { latLngToCell } from 'h3-js'
-import { giStar, Xoshiro128StarStar } from '../src/modules/analysis/hotspots/gi-star.ts'
+import { giStar } from '../src/modules/analysis/hotspots/gi-star.ts'
+import { hashedStreamSeeding, Xoshiro128StarStar } from '../src/modules/analysis/statistics/random.ts'
 import {
   giStarDefaultThreads,
   giStarPermutationInChunks,
@@ -50,7 +51,7 @@ const LONDON = { west: -0.51, east: 0.33, south: 51.28, north: 51.7 }
  * (cells with points plus 1 ring) comes out near the target.
  */
 function incidents(wantedCells: number): { latitude: Float64Array; longitude: Float64Array } {
-  const random = new Xoshiro128StarStar(20261201, wantedCells)
+  const random = new Xoshiro128StarStar(20261201, wantedCells, hashedStreamSeeding)
   const uniform = () => random.nextUint32() / 4_294_967_296
   const gaussian = () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform())
   // A resolution-10 cell is ~0.015 km²: the square holds ~0.9 cells per wanted cell, and with one

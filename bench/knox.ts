@@ -32,7 +32,7 @@ import { bandIndex } from '../src/modules/analysis/near-repeat/bands.ts'
 import { EARTH_RADIUS_METRES, haversineMetres } from '../src/modules/analysis/near-repeat/distance.ts'
 import { findClosePairs } from '../src/modules/analysis/near-repeat/close-pairs.ts'
 import { knoxTest, type KnoxResult } from '../src/modules/analysis/near-repeat/knox.ts'
-import { SeededRandom } from '../src/modules/analysis/near-repeat/random.ts'
+import { Xoshiro128StarStar } from '../src/modules/analysis/statistics/random.ts'
 
 const SIZES = (process.env.BENCH_KNOX_EVENTS ?? '10000,50000,200000').split(',').map(Number)
 const PERMUTATIONS = Number(process.env.BENCH_KNOX_PERMUTATIONS ?? 999)
@@ -70,7 +70,7 @@ interface Incidents {
  * Locations are rounded to 6 decimals of a degree, as police.uk gives them.
  */
 function generateIncidents(count: number): Incidents {
-  const random = new SeededRandom(SEED)
+  const random = new Xoshiro128StarStar(SEED)
   const uniform = () => random.nextUint32() / 4_294_967_296
   const normal = () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform())
   const inSquare = () => (uniform() - 0.5) * EXTENT_METRES

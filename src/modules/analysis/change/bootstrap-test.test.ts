@@ -5,7 +5,7 @@ import { describe, test } from 'node:test'
 import fc from 'fast-check'
 import { DomainError } from '../../../errors.ts'
 import { BOOTSTRAP_MAXIMUM_VALUES, bootstrapPointPatternTest } from './bootstrap-test.ts'
-import { seededRandom } from './random.ts'
+import { Xoshiro128StarStar } from '../statistics/random.ts'
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../../../test/fixtures/analysis')
 
@@ -36,7 +36,7 @@ describe('the bootstrap test agrees with R sppt_boot over 10,000 samples', () =>
     const result = bootstrapPointPatternTest(base, testCounts, {
       samples: reference.samples,
       confidence: reference.confidence,
-      random: seededRandom(2024),
+      random: new Xoshiro128StarStar(2024),
     })
 
     test(`${name}: each bound is a value the exact distribution allows at its rank`, () => {
@@ -86,15 +86,21 @@ describe('the bootstrap test', () => {
   const options = { samples: 200, confidence: 95 }
 
   test('gives the same result for the same seed', () => {
-    const first = bootstrapPointPatternTest(base, testCounts, { ...options, random: seededRandom(5) })
+    const first = bootstrapPointPatternTest(base, testCounts, {
+      ...options,
+      random: new Xoshiro128StarStar(5),
+    })
     assert.deepEqual(
-      bootstrapPointPatternTest(base, testCounts, { ...options, random: seededRandom(5) }),
+      bootstrapPointPatternTest(base, testCounts, { ...options, random: new Xoshiro128StarStar(5) }),
       first,
     )
   })
 
   test('an area empty in both patterns has a zero interval and is similar', () => {
-    const result = bootstrapPointPatternTest(base, testCounts, { ...options, random: seededRandom(5) })
+    const result = bootstrapPointPatternTest(base, testCounts, {
+      ...options,
+      random: new Xoshiro128StarStar(5),
+    })
     assert.equal(result.lowerDifference[5], 0)
     assert.equal(result.upperDifference[5], 0)
     assert.equal(result.sIndex[5], 0)
@@ -112,7 +118,7 @@ describe('the bootstrap test', () => {
           const result = bootstrapPointPatternTest(baseCounts, counts, {
             samples: 40,
             confidence: 90,
-            random: seededRandom(seed),
+            random: new Xoshiro128StarStar(seed),
           })
           result.sIndex.forEach((value, area) => {
             const lower = result.lowerDifference[area]!
@@ -133,7 +139,7 @@ describe('the bootstrap test', () => {
         bootstrapPointPatternTest(areas, areas, {
           samples: BOOTSTRAP_MAXIMUM_VALUES / 1000 + 1,
           confidence: 95,
-          random: seededRandom(1),
+          random: new Xoshiro128StarStar(1),
         }),
       (error: unknown) => error instanceof DomainError && /fewer samples/.test(error.fields.samples ?? ''),
     )

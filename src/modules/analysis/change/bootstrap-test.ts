@@ -16,7 +16,7 @@ import {
   percentages,
   type AreaComparison,
 } from './area-comparison.ts'
-import type { RandomSource } from './random.ts'
+import type { Xoshiro128StarStar } from '../statistics/random.ts'
 
 /** Every sample's difference is kept for every area (8 bytes each): this bounds that memory (160 MB). */
 export const BOOTSTRAP_MAXIMUM_VALUES = 20_000_000
@@ -25,7 +25,7 @@ export interface BootstrapTestOptions {
   readonly samples: number
   /** In percent: the interval keeps the middle `confidence` % of the differences. */
   readonly confidence: number
-  readonly random: RandomSource
+  readonly random: Xoshiro128StarStar
 }
 
 export interface BootstrapTestResult extends AreaComparison {
@@ -106,9 +106,13 @@ function areaOfEachPoint(counts: Float64Array, total: number): Int32Array {
   return areaOfPoint
 }
 
-function drawWithReplacement(areaOfPoint: Int32Array, sampleCount: Int32Array, random: RandomSource): void {
+function drawWithReplacement(
+  areaOfPoint: Int32Array,
+  sampleCount: Int32Array,
+  random: Xoshiro128StarStar,
+): void {
   sampleCount.fill(0)
   for (let draw = 0; draw < areaOfPoint.length; draw += 1) {
-    sampleCount[areaOfPoint[random.integerBelow(areaOfPoint.length)]!]! += 1
+    sampleCount[areaOfPoint[random.belowByRemainder(areaOfPoint.length)]!]! += 1
   }
 }

@@ -1,10 +1,10 @@
 import { latLngToCell } from 'h3-js'
 import { invalid } from '../../../errors.ts'
 import { defineMethod, type MethodContext, type PointSet } from '../method.ts'
-import type { PValueAdjustment } from './p-value-adjustment.ts'
+import type { PValueAdjustment } from '../statistics/p-value-adjustment.ts'
 import { CHANGE_OPTIONS, checkChangeOptions, isoDateDay, type ChangeMethodOptions } from './change-options.ts'
 import { bootstrapPointPatternTest } from './bootstrap-test.ts'
-import { seededRandom } from './random.ts'
+import { Xoshiro128StarStar } from '../statistics/random.ts'
 import {
   proportionDifferenceTest,
   spatialPointPatternTest,
@@ -160,7 +160,7 @@ function runChange(points: PointSet, options: ChangeMethodOptions, context: Meth
         samples: options.samples,
         samplePercent: options.samplePercent,
         confidence: options.confidence,
-        random: seededRandom(options.seed),
+        random: new Xoshiro128StarStar(options.seed),
       },
       context,
     )
@@ -184,7 +184,7 @@ function runChange(points: PointSet, options: ChangeMethodOptions, context: Meth
     }
   }
   if (options.method === 'bootstrap') {
-    const random = seededRandom(options.seed)
+    const random = new Xoshiro128StarStar(options.seed)
     const result = bootstrapPointPatternTest(
       baseCounts,
       testCounts,

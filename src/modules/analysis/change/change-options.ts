@@ -3,7 +3,7 @@
  * and the page form, and how they are checked against each other.
  */
 import type { MethodOption } from '../method.ts'
-import { P_VALUE_ADJUSTMENTS, type PValueAdjustment } from './p-value-adjustment.ts'
+import { P_VALUE_ADJUSTMENTS, type PValueAdjustment } from '../statistics/p-value-adjustment.ts'
 import { DIFFERENCE_TESTS, type DifferenceTest } from './spatial-point-pattern-test.ts'
 
 export const SPLITS = ['period', 'category'] as const

@@ -9,51 +9,7 @@
  * Every function returns NaN when the test is undefined for the table (an empty row or column makes
  * the chi-square expected counts zero), as R does.
  */
-
-/** P(X > q) for X ~ χ² with one degree of freedom: Q(½, q/2), the regularised upper incomplete gamma. */
-export function chiSquareOneDegreeUpperTail(q: number): number {
-  if (Number.isNaN(q)) return Number.NaN
-  if (q <= 0) return 1
-  return upperIncompleteGammaHalf(q / 2)
-}
-
-const LOG_GAMMA_HALF = 0.5 * Math.log(Math.PI)
-const EPSILON = 1e-16
-const TINY = 1e-300
-
-// Q(½, x) by the power series of P below x = 1.5 and Legendre's continued fraction (modified Lentz)
-// above, as in Press et al., Numerical Recipes (3rd ed., §6.2); both converge to full double precision.
-function upperIncompleteGammaHalf(x: number): number {
-  const a = 0.5
-  const prefactor = Math.exp(-x + a * Math.log(x) - LOG_GAMMA_HALF)
-  if (x < a + 1) {
-    let term = 1 / a
-    let sum = term
-    for (let n = 1; n < 1000; n += 1) {
-      term *= x / (a + n)
-      sum += term
-      if (Math.abs(term) < Math.abs(sum) * EPSILON) break
-    }
-    return 1 - sum * prefactor
-  }
-  let b = x + 1 - a
-  let c = 1 / TINY
-  let d = 1 / b
-  let fraction = d
-  for (let i = 1; i < 1000; i += 1) {
-    const an = -i * (i - a)
-    b += 2
-    d = an * d + b
-    if (Math.abs(d) < TINY) d = TINY
-    c = b + an / c
-    if (Math.abs(c) < TINY) c = TINY
-    d = 1 / d
-    const step = d * c
-    fraction *= step
-    if (Math.abs(step - 1) < EPSILON) break
-  }
-  return prefactor * fraction
-}
+import { chiSquareOneDegreeUpperTail } from '../statistics/normal.ts'
 
 /**
  * Pearson's X² of the table, with Yates's continuity correction when asked (R `chisq.test`: the

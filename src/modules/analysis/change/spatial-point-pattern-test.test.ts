@@ -4,9 +4,12 @@ import path from 'node:path'
 import { describe, test } from 'node:test'
 import fc from 'fast-check'
 import { DomainError } from '../../../errors.ts'
-import { chiSquareOneDegreeUpperTail } from './contingency-tests.ts'
-import type { PValueAdjustment } from './p-value-adjustment.ts'
-import { seededRandom } from './random.ts'
+import {
+  P_VALUE_ADJUSTMENTS,
+  R_P_ADJUST_METHOD,
+  type PValueAdjustment,
+} from '../statistics/p-value-adjustment.ts'
+import { Xoshiro128StarStar } from '../statistics/random.ts'
 import {
   proportionDifferenceTest,
   roundHalfToEven,
@@ -46,7 +49,6 @@ interface ReferenceFixture {
     globalS: number
     robustGlobalS: number
   }
-  chiSquareUpperTail: { q: number[]; p: number[] }
 }
 
 const load = (name: string): ReferenceFixture =>
@@ -59,14 +61,8 @@ const TEST_NAMES: Record<string, DifferenceTest> = {
   Yates: 'yates',
   Fisher: 'fisher',
 }
-const ADJUSTMENT_NAMES: Record<string, PValueAdjustment> = {
-  none: 'none',
-  bonferroni: 'bonferroni',
-  holm: 'holm',
-  hochberg: 'hochberg',
-  BH: 'benjamini-hochberg',
-  BY: 'benjamini-yekutieli',
-}
+const adjustmentNamedInR = (name: string): PValueAdjustment =>
+  P_VALUE_ADJUSTMENTS.find((adjustment) => R_P_ADJUST_METHOD[adjustment] === name)!
 
 const FIXTURE_NAMES = ['sppt-city-of-london-h3', 'sppt-small-with-empty-areas']
 const robustAreas = (fixture: ReferenceFixture) =>
@@ -91,7 +87,7 @@ describe('the proportion difference test equals R sppt_diff', () => {
       test(`${name}: ${reference.call}`, () => {
         const result = proportionDifferenceTest(base, testCounts, {
           test: TEST_NAMES[reference.test]!,
-          adjustment: ADJUSTMENT_NAMES[reference.adjustment]!,
+          adjustment: adjustmentNamedInR(reference.adjustment),
           confidence: reference.confidence,
         })
         reference.pValue.forEach((expected, area) => {
@@ -110,14 +106,6 @@ describe('the proportion difference test equals R sppt_diff', () => {
   }
 })
 
-test('the chi-square upper tail with one degree of freedom equals R pchisq to 1e-13 relative', () => {
-  const { q, p } = load('sppt-small-with-empty-areas').chiSquareUpperTail
-  q.forEach((value, i) => {
-    const expected = p[i]!
-    assertClose(chiSquareOneDegreeUpperTail(value), expected, expected * 1e-13, `Q(${value})`)
-  })
-})
-
 describe('the classic test agrees with R sppt over 10,000 samples', () => {
   for (const name of FIXTURE_NAMES) {
     const fixture = load(name)
@@ -127,7 +115,7 @@ describe('the classic test agrees with R sppt over 10,000 samples', () => {
       samples: reference.samples,
       samplePercent: reference.samplePercent,
       confidence: reference.confidence,
-      random: seededRandom(2024),
+      random: new Xoshiro128StarStar(2024),
     })
     const onePoint = 100 / reference.sampleSize
 
@@ -236,13 +224,19 @@ describe('the classic test', () => {
   const options = { samples: 200, samplePercent: 85, confidence: 95 }
 
   test('gives the same result for the same seed', () => {
-    const first = spatialPointPatternTest(base, testCounts, { ...options, random: seededRandom(7) })
-    const second = spatialPointPatternTest(base, testCounts, { ...options, random: seededRandom(7) })
+    const first = spatialPointPatternTest(base, testCounts, { ...options, random: new Xoshiro128StarStar(7) })
+    const second = spatialPointPatternTest(base, testCounts, {
+      ...options,
+      random: new Xoshiro128StarStar(7),
+    })
     assert.deepEqual(second, first)
   })
 
   test('leaves areas empty in both patterns out of the robust S only', () => {
-    const result = spatialPointPatternTest(base, testCounts, { ...options, random: seededRandom(7) })
+    const result = spatialPointPatternTest(base, testCounts, {
+      ...options,
+      random: new Xoshiro128StarStar(7),
+    })
     assert.equal(result.sIndex[5], 0)
     const similar = Array.from(result.sIndex).filter((value) => value === 0).length
     assertClose(result.globalS, similar / 6, 1e-15, 'global S')
@@ -253,7 +247,7 @@ describe('the classic test', () => {
     const result = spatialPointPatternTest(base, testCounts, {
       ...options,
       samplePercent: 100,
-      random: seededRandom(1),
+      random: new Xoshiro128StarStar(1),
     })
     assert.deepEqual(result.lower, result.testPercent)
     assert.deepEqual(result.upper, result.testPercent)
@@ -274,7 +268,7 @@ describe('the classic test', () => {
             samples: 50,
             samplePercent,
             confidence: 95,
-            random: seededRandom(seed),
+            random: new Xoshiro128StarStar(seed),
           })
           result.sIndex.forEach((value, area) => {
             const lower = result.lower[area]!
@@ -359,7 +353,7 @@ describe('the proportion difference test', () => {
 describe('bad input gets a clear answer', () => {
   const base = Float64Array.from([1, 2, 3])
   const testCounts = Float64Array.from([3, 2, 1])
-  const classic = { samples: 100, samplePercent: 85, confidence: 95, random: seededRandom(1) }
+  const classic = { samples: 100, samplePercent: 85, confidence: 95, random: new Xoshiro128StarStar(1) }
   const difference = { test: 'fisher' as const, adjustment: 'none' as const, confidence: 95 }
 
   const refusedFor = (field: string, run: () => unknown) =>

@@ -19,8 +19,8 @@ import {
   percentages,
   type AreaComparison,
 } from './area-comparison.ts'
-import { adjustPValues, type PValueAdjustment } from './p-value-adjustment.ts'
-import type { RandomSource } from './random.ts'
+import { adjustPValues, type PValueAdjustment } from '../statistics/p-value-adjustment.ts'
+import type { Xoshiro128StarStar } from '../statistics/random.ts'
 
 export interface ClassicTestOptions {
   /** How many random samples of the test pattern to draw (sppt `nsamples`). */
@@ -29,7 +29,7 @@ export interface ClassicTestOptions {
   readonly samplePercent: number
   /** The confidence level of each area's interval, in percent (`conf_level`). */
   readonly confidence: number
-  readonly random: RandomSource
+  readonly random: Xoshiro128StarStar
 }
 
 export interface ClassicTestResult extends AreaComparison {
@@ -93,7 +93,7 @@ export function spatialPointPatternTest(
     }
     sampleCount.fill(0)
     for (let i = 0; i < draws; i += 1) {
-      const j = i + random.integerBelow(testTotal - i)
+      const j = i + random.belowByRemainder(testTotal - i)
       const chosen = permutation[j]!
       permutation[j] = permutation[i]!
       permutation[i] = chosen

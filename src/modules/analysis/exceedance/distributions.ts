@@ -1,7 +1,8 @@
 /**
- * The few probability functions the Farrington thresholds need, written to match R's `stats`
- * (qnorm, pnorm, pt, qpois, ppois, qnbinom, pnbinom) closely enough that thresholds agree with
- * `surveillance::farringtonFlexible`. Checked against R in distributions.test.ts.
+ * The probability functions the Farrington thresholds need besides the normal ones
+ * (statistics/normal.ts), written to match R's `stats` (pt, qpois, ppois, qnbinom, pnbinom) closely
+ * enough that thresholds agree with `surveillance::farringtonFlexible`. Checked against R in
+ * distributions.test.ts.
  */
 
 const LANCZOS_G = 7
@@ -23,52 +24,6 @@ export function logGamma(x: number): number {
 
 const EPSILON = 1e-16
 const TINY = 1e-300
-
-/** Regularised lower incomplete gamma P(a, x) (series for x < a + 1, else continued fraction). */
-export function regularizedGammaLower(a: number, x: number): number {
-  if (x <= 0) return 0
-  if (x < a + 1) return gammaSeries(a, x)
-  return 1 - gammaContinuedFraction(a, x)
-}
-
-/** Regularised upper incomplete gamma Q(a, x) = 1 − P(a, x), accurate in the far tail. */
-export function regularizedGammaUpper(a: number, x: number): number {
-  if (x <= 0) return 1
-  if (x < a + 1) return 1 - gammaSeries(a, x)
-  return gammaContinuedFraction(a, x)
-}
-
-function gammaSeries(a: number, x: number): number {
-  let term = 1 / a
-  let sum = term
-  for (let n = 1; n < 10_000; n++) {
-    term *= x / (a + n)
-    sum += term
-    if (Math.abs(term) < Math.abs(sum) * EPSILON) break
-  }
-  return sum * Math.exp(-x + a * Math.log(x) - logGamma(a))
-}
-
-// Modified Lentz evaluation of the continued fraction for Q(a, x) (Numerical Recipes §6.2).
-function gammaContinuedFraction(a: number, x: number): number {
-  let b = x + 1 - a
-  let c = 1 / TINY
-  let d = 1 / b
-  let h = d
-  for (let i = 1; i < 10_000; i++) {
-    const an = -i * (i - a)
-    b += 2
-    d = an * d + b
-    if (Math.abs(d) < TINY) d = TINY
-    c = b + an / c
-    if (Math.abs(c) < TINY) c = TINY
-    d = 1 / d
-    const delta = d * c
-    h *= delta
-    if (Math.abs(delta - 1) < EPSILON) break
-  }
-  return Math.exp(-x + a * Math.log(x) - logGamma(a)) * h
-}
 
 /** Regularised incomplete beta I_x(a, b) (continued fraction, Numerical Recipes §6.4). */
 export function regularizedBeta(x: number, a: number, b: number): number {
@@ -105,98 +60,6 @@ function betaContinuedFraction(x: number, a: number, b: number): number {
     if (Math.abs(delta - 1) < EPSILON) break
   }
   return h
-}
-
-/** P(Z > (x − mean) / sd) for a normal variable, as R's `pnorm(x, mean, sd, lower.tail = FALSE)`. */
-export function normalUpperTail(x: number, mean = 0, sd = 1): number {
-  const z = (x - mean) / sd
-  if (Number.isNaN(z)) return Number.NaN
-  const half = regularizedGammaUpper(0.5, (z * z) / 2) / 2
-  return z >= 0 ? half : 1 - half
-}
-
-/** The standard normal quantile, Wichura's algorithm AS 241 (as R's `qnorm`). */
-export function normalQuantile(p: number): number {
-  if (!(p > 0 && p < 1)) {
-    if (p === 0) return -Infinity
-    if (p === 1) return Infinity
-    return Number.NaN
-  }
-  const q = p - 0.5
-  if (Math.abs(q) <= 0.425) {
-    const r = 0.180625 - q * q
-    return (
-      (q *
-        (((((((r * 2509.0809287301227 + 33430.57558358813) * r + 67265.7709270087) * r + 45921.95393154987) *
-          r +
-          13731.69376550946) *
-          r +
-          1971.5909503065513) *
-          r +
-          133.14166789178438) *
-          r +
-          3.3871328727963665)) /
-      (((((((r * 5226.495278852546 + 28729.085735721943) * r + 39307.89580009271) * r + 21213.794301586597) *
-        r +
-        5394.196021424751) *
-        r +
-        687.1870074920579) *
-        r +
-        42.31333070160091) *
-        r +
-        1)
-    )
-  }
-  let r = Math.sqrt(-Math.log(q < 0 ? p : 1 - p))
-  let value: number
-  if (r <= 5) {
-    r -= 1.6
-    value =
-      (((((((r * 0.0007745450142783414 + 0.022723844989269184) * r + 0.2417807251774506) * r +
-        1.2704582524523684) *
-        r +
-        3.6478483247632045) *
-        r +
-        5.769497221460691) *
-        r +
-        4.630337846156546) *
-        r +
-        1.4234371107496835) /
-      (((((((r * 1.0507500716444169e-9 + 0.0005475938084995345) * r + 0.015198666563616457) * r +
-        0.14810397642748008) *
-        r +
-        0.6897673349851) *
-        r +
-        1.6763848301838038) *
-        r +
-        2.053191626637759) *
-        r +
-        1)
-  } else {
-    r -= 5
-    value =
-      (((((((r * 2.0103343992922881e-7 + 0.000027115555687434876) * r + 0.0012426609473880784) * r +
-        0.026532189526576124) *
-        r +
-        0.29656057182850487) *
-        r +
-        1.7848265399172913) *
-        r +
-        5.463784911164114) *
-        r +
-        6.657904643501103) /
-      (((((((r * 2.0442631033899397e-15 + 1.421511758316446e-7) * r + 0.000018463183175100548) * r +
-        0.0007868691311456133) *
-        r +
-        0.014875361290850615) *
-        r +
-        0.1369298809227358) *
-        r +
-        0.599832206555888) *
-        r +
-        1)
-  }
-  return q < 0 ? -value : value
 }
 
 /** Two-sided p-value of a Student t statistic, 2·P(T > |t|), as `2 * pt(-abs(t), df)`. */

@@ -18,12 +18,11 @@ import { invalid } from '../../../errors.ts'
 import {
   negativeBinomialQuantile,
   negativeBinomialUpperTailFrom,
-  normalQuantile,
-  normalUpperTail,
   poissonQuantile,
   poissonUpperTailFrom,
   studentTwoSidedPValue,
 } from './distributions.ts'
+import { normalQuantile, normalUpperTail } from '../statistics/normal.ts'
 import { fitQuasiPoisson, type QuasiPoissonFit } from './quasi-poisson.ts'
 
 export type ThresholdMethod = 'delta' | 'nbPlugin' | 'muan'

@@ -6,6 +6,12 @@
  */
 import { latLngToCell } from 'h3-js'
 import { invalid } from '../../../errors.ts'
+import {
+  h3ResolutionOption,
+  ringsOption,
+  weightedOption,
+  wholeNumberAndWeightedProblems,
+} from '../common-options.ts'
 import { defineMethod, type MethodContext, type PointSet } from '../method.ts'
 import {
   EMERGING_CATEGORIES,
@@ -83,17 +89,7 @@ const FEW_SLICES = 10
 export function emergingHotspotsOptionProblems(
   options: Partial<EmergingHotspotsOptions>,
 ): Record<string, string> {
-  const problems: Record<string, string> = {}
-  for (const [key, [minimum, maximum]] of Object.entries(LIMITS) as [
-    keyof typeof LIMITS,
-    readonly [number, number],
-  ][]) {
-    const value = options[key]
-    if (value === undefined) continue
-    if (!Number.isInteger(value) || value < minimum || value > maximum) {
-      problems[key] = `${key} must be a whole number from ${minimum} to ${maximum}, not ${String(value)}`
-    }
-  }
+  const problems = wholeNumberAndWeightedProblems(options, LIMITS)
   if (options.slice !== undefined && options.slice !== 'week' && options.slice !== 'month') {
     problems.slice = `slice must be week or month, not ${String(options.slice)}`
   }
@@ -106,9 +102,6 @@ export function emergingHotspotsOptionProblems(
   }
   if (options.confidence !== undefined && !CONFIDENCE_LEVELS.includes(options.confidence)) {
     problems.confidence = `confidence must be 90, 95 or 99 (percent), not ${String(options.confidence)}`
-  }
-  if (options.weighted !== undefined && typeof options.weighted !== 'boolean') {
-    problems.weighted = `weighted must be true or false, not ${String(options.weighted)}`
   }
   return problems
 }
@@ -214,25 +207,12 @@ export const emergingHotspotsMethod = defineMethod<EmergingHotspotsOptions, Emer
     'cell, and each cell named as a new, consecutive, intensifying, persistent, diminishing, sporadic, ' +
     'oscillating or historical hot (or cold) spot, as in ArcGIS’s Emerging Hot Spot Analysis.',
   options: [
-    {
-      key: 'h3Resolution',
-      flag: 'h3-resolution',
-      description:
-        'H3 cell size: at 8 a cell is about 0.7 km² (edges about 460 m); each step up is 7 times smaller in area.',
-      type: 'integer',
-      minimum: LIMITS.h3Resolution[0],
-      maximum: LIMITS.h3Resolution[1],
-      default: EMERGING_HOTSPOTS_DEFAULTS.h3Resolution,
-    },
-    {
-      key: 'rings',
-      flag: 'rings',
-      description: 'Neighbours of a cell: every cell within this many rings around it, the cell included.',
-      type: 'integer',
-      minimum: LIMITS.rings[0],
-      maximum: LIMITS.rings[1],
-      default: EMERGING_HOTSPOTS_DEFAULTS.rings,
-    },
+    h3ResolutionOption(
+      LIMITS.h3Resolution,
+      EMERGING_HOTSPOTS_DEFAULTS.h3Resolution,
+      'H3 cell size: at 8 a cell is about 0.7 km² (edges about 460 m); each step up is 7 times smaller in area.',
+    ),
+    ringsOption(LIMITS.rings, EMERGING_HOTSPOTS_DEFAULTS.rings),
     {
       key: 'slice',
       flag: 'slice',
@@ -272,13 +252,10 @@ export const emergingHotspotsMethod = defineMethod<EmergingHotspotsOptions, Emer
       maximum: 99,
       default: EMERGING_HOTSPOTS_DEFAULTS.confidence,
     },
-    {
-      key: 'weighted',
-      flag: 'weighted',
-      description: 'Sum the points’ harm weights per cell and slice instead of counting them.',
-      type: 'boolean',
-      default: EMERGING_HOTSPOTS_DEFAULTS.weighted,
-    },
+    weightedOption(
+      EMERGING_HOTSPOTS_DEFAULTS.weighted,
+      'Sum the points’ harm weights per cell and slice instead of counting them.',
+    ),
   ],
   check: emergingHotspotsOptionProblems,
   run: emergingHotspotsOnCells,

@@ -5,7 +5,8 @@
  * where ArcGIS's wording leaves room are in docs/analysis/emerging-hotspots.md.
  * Typed arrays in, typed arrays out; no database, no per-point objects.
  */
-import { giStar, twoSidedNormalP } from './gi-star.ts'
+import { twoSidedNormalP } from '../statistics/normal.ts'
+import { giStar } from './gi-star.ts'
 import { mannKendall } from './mann-kendall.ts'
 import type { Neighbours } from './neighbours.ts'
 

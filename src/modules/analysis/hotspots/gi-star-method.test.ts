@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
+import fc from 'fast-check'
 import { describe, test } from 'node:test'
 import { latLngToCell } from 'h3-js'
 import { DomainError } from '../../../errors.ts'
@@ -7,7 +8,7 @@ import { pointSet, type PointSet } from '../method.ts'
 import { methodByName } from '../methods.ts'
 import { parseMethodOptions } from '../options.ts'
 import { hotspotClass } from './gi-star.ts'
-import { giStarHotspots, giStarMethod, type GiStarResult } from './gi-star-method.ts'
+import { giStarHotspots, giStarMethod, type GiStarCell, type GiStarResult } from './gi-star-method.ts'
 
 const root = new URL('../../../../', import.meta.url)
 const reference = JSON.parse(
@@ -44,6 +45,14 @@ function streetPoints(): PointSet {
   return pointSet({ longitude, latitude, day: new Array<number>(longitude.length).fill(19_450) })
 }
 
+/** The rows of an h3 result, each checked to name its cell. */
+function cellRows(result: GiStarResult): GiStarCell[] {
+  return result.cells.map((row) => {
+    assert.ok('cell' in row, 'an h3 row names its cell')
+    return row
+  })
+}
+
 const points = streetPoints()
 const options = { h3Resolution: 9, rings: 1, permutations: 0, seed: 1, weighted: false }
 
@@ -56,10 +65,10 @@ describe('gi-star method on the City of London street files', () => {
         rings: study.rings,
       })
       assert.deepEqual(
-        result.cells.map((cell) => cell.cell),
+        cellRows(result).map((cell) => cell.cell),
         study.cells,
       )
-      result.cells.forEach((cell, i) => {
+      cellRows(result).forEach((cell, i) => {
         assert.equal(cell.count, study.counts[i])
         assert.ok(Math.abs(cell.z - study.z[i]!) < 1e-12, `z of ${cell.cell}`)
         assert.ok(Math.abs(cell.p - study.p[i]!) <= 1e-12 * Math.max(study.p[i]!, 1e-3), `p of ${cell.cell}`)
@@ -113,7 +122,8 @@ describe('gi-star method on the City of London street files', () => {
       const cell = latLngToCell(points.latitude[i]!, points.longitude[i]!, 9)
       expected.set(cell, (expected.get(cell) ?? 0) + weight[i]!)
     }
-    for (const cell of result.cells) assert.ok(Math.abs(cell.count - (expected.get(cell.cell) ?? 0)) < 1e-9)
+    for (const cell of cellRows(result))
+      assert.ok(Math.abs(cell.count - (expected.get(cell.cell) ?? 0)) < 1e-9)
     const total = result.cells.reduce((sum, cell) => sum + cell.count, 0)
     assert.ok(Math.abs(total - weight.reduce((sum, value) => sum + value, 0)) < 1e-9)
   })
@@ -146,7 +156,7 @@ describe('gi-star method edge cases and options', () => {
     const one = pointSet({ longitude: [-0.09], latitude: [51.515], day: [0] })
     const result: GiStarResult = await giStarHotspots(one, { ...options, permutations: 99 })
     assert.equal(result.cells.length, 7)
-    const centre = result.cells.find((cell) => cell.count === 1)!
+    const centre = cellRows(result).find((cell) => cell.count === 1)!
     assert.equal(centre.cell, latLngToCell(51.515, -0.09, 9))
     assert.deepEqual([centre.z, centre.p, centre.pPermutation], [0, 1, 1])
     assert.ok(
@@ -197,6 +207,8 @@ describe('gi-star method edge cases and options', () => {
   test('is listed as gi-star, and its command-line flags are read with their defaults', () => {
     assert.equal(methodByName('gi-star'), giStarMethod)
     assert.deepEqual(parseMethodOptions(giStarMethod, { h3Resolution: '10' }), {
+      unit: 'h3',
+      neighbours: 'rings',
       h3Resolution: 10,
       rings: 1,
       permutations: 999,
@@ -216,4 +228,252 @@ describe('gi-star method edge cases and options', () => {
       /^\d+ H3 cells at resolution 9 \(\d+ with points\), 1 ring\(s\) of neighbours\nhot: \d+ at 99%/,
     )
   })
+})
+
+const distanceReference = JSON.parse(
+  readFileSync(new URL('test/fixtures/analysis/gi-star-distance.json', root), 'utf8'),
+) as {
+  h3: { metres: number; cells: string[]; counts: number[]; z: number[]; p: number[]; pFdr: number[] }
+  lsoa: { metres: number; areas: string[]; counts: number[]; z: number[]; p: number[]; pFdr: number[] }
+}
+
+/** Every row of the April City of London street file, with its LSOA code ('' and NaN where it has none). */
+function aprilPoints(): PointSet {
+  const longitude: number[] = []
+  const latitude: number[] = []
+  const area: string[] = []
+  const text = readFileSync(
+    new URL('../shared/data/police-uk/2023-04-city-of-london-street.csv', root),
+    'utf8',
+  )
+  for (const line of text.split('\n').slice(1)) {
+    const fields = line.split(',')
+    if (fields.length < 8) continue
+    longitude.push(fields[4] === '' ? Number.NaN : Number(fields[4]))
+    latitude.push(fields[5] === '' ? Number.NaN : Number(fields[5]))
+    area.push(fields[7]!)
+  }
+  return pointSet({ longitude, latitude, day: new Array<number>(longitude.length).fill(19_448), area })
+}
+
+/** The figures of each row equal the reference's: count exactly, z, p and pFdr to 1e-9. */
+function assertFiguresEqual(
+  rows: GiStarResult['cells'],
+  reference: { counts: number[]; z: number[]; p: number[]; pFdr: number[] },
+) {
+  assert.equal(rows.length, reference.counts.length)
+  rows.forEach((row, i) => {
+    assert.equal(row.count, reference.counts[i])
+    assert.ok(Math.abs(row.z - reference.z[i]!) < 1e-9, `z of row ${i}: ${row.z} against ${reference.z[i]}`)
+    assert.ok(Math.abs(row.p - reference.p[i]!) < 1e-9, `p of row ${i}`)
+    assert.ok(Math.abs(row.pFdr - reference.pFdr[i]!) < 1e-9, `pFdr of row ${i}`)
+    assert.equal(row.class, hotspotClass(reference.z[i]!, reference.pFdr[i]!))
+  })
+}
+
+describe('gi-star with neighbours within a distance, and by LSOA, on the April City of London street file', () => {
+  const april = aprilPoints()
+
+  test("H3 cells within 400 m: the study area, counts, z, p and pFdr of spdep localG on dnearneigh's lists", async () => {
+    const result = await giStarHotspots(april, {
+      neighbours: 'distance',
+      distance: distanceReference.h3.metres,
+      permutations: 0,
+    })
+    assert.deepEqual(
+      cellRows(result).map((row) => row.cell),
+      distanceReference.h3.cells,
+    )
+    assertFiguresEqual(result.cells, distanceReference.h3)
+    assert.ok(result.cells.some((row) => row.class === 'hot-99'))
+  })
+
+  test('LSOAs with centres within 1000 m: every LSOA of the points, with the figures of spdep localG', async () => {
+    const result = await giStarHotspots(april, {
+      unit: 'lsoa',
+      neighbours: 'distance',
+      distance: distanceReference.lsoa.metres,
+      permutations: 0,
+    })
+    assert.deepEqual(
+      result.cells.map((row) => ('area' in row ? row.area : undefined)),
+      distanceReference.lsoa.areas,
+    )
+    assertFiguresEqual(result.cells, distanceReference.lsoa)
+    assert.equal(result.summary.pointsWithoutLocation, 56)
+    assert.equal(result.summary.pointsWithoutArea, 0)
+  })
+
+  test('LSOA rows have area instead of cell and every other field of the contract, with permutation p-values', async () => {
+    const result = await giStarHotspots(april, {
+      unit: 'lsoa',
+      neighbours: 'distance',
+      distance: 1000,
+      permutations: 99,
+    })
+    for (const row of result.cells) {
+      assert.deepEqual(Object.keys(row), ['area', 'count', 'z', 'p', 'pPermutation', 'pFdr', 'class'])
+      assert.ok(row.pPermutation! > 0 && row.pPermutation! <= 1)
+    }
+    const distance = await giStarHotspots(april, { neighbours: 'distance', distance: 400, permutations: 99 })
+    for (const row of distance.cells) {
+      assert.deepEqual(Object.keys(row), ['cell', 'count', 'z', 'p', 'pPermutation', 'pFdr', 'class'])
+    }
+  })
+
+  test('by LSOA, points without a code are left out and counted; the weighted values sum the weights', async () => {
+    const area = april.area!.map((code, i) => (i % 10 === 0 ? '' : code))
+    const weight = Array.from({ length: april.size }, (_, i) => (i % 4) + 0.25)
+    const points = pointSet({ ...april, area, weight, category: [...april.category] })
+    const result = await giStarHotspots(points, {
+      unit: 'lsoa',
+      neighbours: 'distance',
+      distance: 1000,
+      permutations: 0,
+      weighted: true,
+    })
+    let withArea = 0
+    let expected = 0
+    for (let i = 0; i < april.size; i++) {
+      if (!Number.isFinite(april.longitude[i]!)) continue
+      if (area[i] === '') continue
+      withArea++
+      expected += weight[i]!
+    }
+    assert.equal(
+      result.summary.pointsWithoutArea,
+      april.size - result.summary.pointsWithoutLocation - withArea,
+    )
+    const total = result.cells.reduce((sum, row) => sum + row.count, 0)
+    assert.ok(Math.abs(total - expected) < 1e-9)
+  })
+
+  test('by LSOA, points that carry no LSOA codes at all are refused, naming the unit', async () => {
+    const withoutCodes = pointSet({ longitude: [-0.09], latitude: [51.515], day: [0] })
+    await assert.rejects(
+      giStarHotspots(withoutCodes, { unit: 'lsoa', neighbours: 'distance', distance: 500 }),
+      (error) => {
+        assert.ok(error instanceof DomainError)
+        assert.match(error.fields.unit!, /need the LSOA code of each point/)
+        return true
+      },
+    )
+  })
+
+  test('the result does not depend on the order of the points, for distance and for LSOAs', async () => {
+    const order = Array.from({ length: april.size }, (_, i) => april.size - 1 - i)
+    const reversed = pointSet({
+      longitude: order.map((i) => april.longitude[i]!),
+      latitude: order.map((i) => april.latitude[i]!),
+      day: order.map((i) => april.day[i]!),
+      area: order.map((i) => april.area![i]!),
+    })
+    for (const options of [
+      { neighbours: 'distance', distance: 400, permutations: 99, seed: 5 },
+      { unit: 'lsoa', neighbours: 'distance', distance: 1000, permutations: 99, seed: 5 },
+    ] as const) {
+      assert.deepEqual(await giStarHotspots(reversed, options), await giStarHotspots(april, options))
+    }
+  })
+
+  test('summarises the neighbourhood: a distance, or LSOA centres within it', async () => {
+    const cells = await giStarHotspots(april, { neighbours: 'distance', distance: 400, permutations: 0 })
+    assert.match(
+      giStarMethod.summarise(cells),
+      /^121 H3 cells at resolution 9 \(50 with points\), neighbours within 400 m\n/,
+    )
+    const areas = await giStarHotspots(april, {
+      unit: 'lsoa',
+      neighbours: 'distance',
+      distance: 1000,
+      permutations: 0,
+    })
+    assert.match(giStarMethod.summarise(areas), /^23 LSOAs with points, neighbours: centres within 1000 m\n/)
+  })
+})
+
+describe('gi-star options for neighbours and unit', () => {
+  const problemsOf = (given: Record<string, unknown>) => {
+    try {
+      parseMethodOptions(giStarMethod, given, 'key')
+    } catch (error) {
+      assert.ok(error instanceof DomainError && error.code === 'invalid')
+      return error.fields
+    }
+    return {}
+  }
+
+  test('neighbours distance needs a distance, and a distance needs neighbours distance', () => {
+    assert.deepEqual(problemsOf({ neighbours: 'distance' }), {
+      distance:
+        'distance is required when neighbours is distance: the metres (50 to 20000) within which centres are neighbours',
+    })
+    assert.deepEqual(problemsOf({ distance: 400 }), {
+      distance:
+        'distance is used only when neighbours is distance: choose neighbours distance, or leave distance out',
+    })
+    assert.deepEqual(problemsOf({ neighbours: 'distance', distance: '400' }), {})
+  })
+
+  test('unit lsoa needs neighbours distance', () => {
+    assert.deepEqual(Object.keys(problemsOf({ unit: 'lsoa', distance: 1000 })), ['neighbours'])
+    assert.match(
+      problemsOf({ unit: 'lsoa', distance: 1000 }).neighbours!,
+      /neighbours must be distance when unit is lsoa/,
+    )
+    assert.deepEqual(problemsOf({ unit: 'lsoa', neighbours: 'distance', distance: 1000 }), {})
+  })
+
+  test('a distance outside 50..20000 m, or making neighbourhoods of more than 1000 cells, is refused', () => {
+    assert.match(problemsOf({ neighbours: 'distance', distance: 49 }).distance!, /from 50 to 20000/)
+    assert.match(problemsOf({ neighbours: 'distance', distance: 20_001 }).distance!, /from 50 to 20000/)
+    assert.match(
+      problemsOf({ neighbours: 'distance', distance: 2000, h3Resolution: 11 }).distance!,
+      /^distance 2000 m at H3 resolution 11 makes neighbourhoods of about \d+ cells, more than the 1000 allowed: choose at most \d+ m/,
+    )
+    // LSOAs are few: no such limit.
+    assert.deepEqual(
+      problemsOf({ unit: 'lsoa', neighbours: 'distance', distance: 20_000, h3Resolution: 12 }),
+      {},
+    )
+  })
+
+  test('bad values are refused by the method itself, each named, whatever the values', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(fc.string(), fc.integer()),
+        fc.oneof(fc.string(), fc.integer()),
+        fc.oneof(fc.double({ noNaN: false }), fc.string()),
+        async (unit, neighbours, distance) => {
+          fc.pre(
+            !['h3', 'lsoa'].includes(String(unit)) && !['rings', 'distance'].includes(String(neighbours)),
+          )
+          fc.pre(!(typeof distance === 'number' && distance >= 50 && distance <= 20_000))
+          try {
+            await giStarHotspots(aprilPointsOnce(), { unit, neighbours, distance } as never)
+          } catch (error) {
+            assert.ok(error instanceof DomainError)
+            assert.deepEqual(Object.keys(error.fields).sort(), ['distance', 'neighbours', 'unit'])
+            return
+          }
+          assert.fail('the options were accepted')
+        },
+      ),
+      { numRuns: 50 },
+    )
+  })
+})
+
+let aprilOnce: PointSet | undefined
+const aprilPointsOnce = () => (aprilOnce ??= aprilPoints())
+
+test('in London at resolution 9, neighbours within 400 m are the cell and the six touching it: the same result as 1 ring', async () => {
+  const rings = await giStarHotspots(points, { ...options, permutations: 99 })
+  const distance = await giStarHotspots(points, {
+    ...options,
+    permutations: 99,
+    neighbours: 'distance',
+    distance: 400,
+  })
+  assert.deepEqual(distance.cells, rings.cells)
 })

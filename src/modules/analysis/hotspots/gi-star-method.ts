@@ -1,52 +1,91 @@
 /**
- * Hotspot analysis on H3 cells: points → counts (or summed weights) per cell → study area (cells
- * with points plus K rings around them) → Gi* z and analytical p → conditional-permutation pseudo
- * p → Benjamini-Hochberg adjustment → hot/cold classes. The output is issue 4's fixed contract.
+ * Hotspot analysis: points → counts (or summed weights) per unit → study area → neighbour lists →
+ * Gi* z and analytical p → conditional-permutation pseudo p → Benjamini-Hochberg adjustment →
+ * hot/cold classes. Units are H3 cells (neighbours within K rings, the fixed contract of issue 4, or
+ * within a distance of the cell's centre) or LSOAs (neighbours within a distance of their centroids).
  */
-import { latLngToCell } from 'h3-js'
+import { getHexagonAreaAvg, latLngToCell } from 'h3-js'
 import { invalid } from '../../../errors.ts'
+import {
+  h3ResolutionOption,
+  ringsOption,
+  weightedOption,
+  wholeNumberAndWeightedProblems,
+} from '../common-options.ts'
 import { defineMethod, type MethodContext, type PointSet } from '../method.ts'
-import { benjaminiHochberg } from './false-discovery-rate.ts'
+import { benjaminiHochberg } from '../statistics/p-value-adjustment.ts'
 import { giStar, hotspotClass, type HotspotClass } from './gi-star.ts'
 import { giStarPermutationInChunks } from './gi-star-parallel.ts'
-import { h3RingNeighbours, h3StudyArea } from './neighbours.ts'
+import {
+  ellipsoidDistanceNeighbours,
+  h3CellCentres,
+  h3DistanceStudyArea,
+  h3RingNeighbours,
+  h3StudyArea,
+  type Neighbours,
+} from './neighbours.ts'
+
+export const GI_STAR_NEIGHBOURS = ['rings', 'distance'] as const
+export const GI_STAR_UNITS = ['h3', 'lsoa'] as const
+export type GiStarNeighbours = (typeof GI_STAR_NEIGHBOURS)[number]
+export type GiStarUnit = (typeof GI_STAR_UNITS)[number]
 
 export interface GiStarOptions {
+  readonly unit: GiStarUnit
   readonly h3Resolution: number
+  readonly neighbours: GiStarNeighbours
   readonly rings: number
+  /** Metres; required when `neighbours` is distance, refused otherwise. */
+  readonly distance?: number
   readonly permutations: number
   readonly seed: number
   readonly weighted: boolean
 }
 
 export const GI_STAR_DEFAULTS: GiStarOptions = {
+  unit: 'h3',
   h3Resolution: 9,
+  neighbours: 'rings',
   rings: 1,
   permutations: 999,
   seed: 1,
   weighted: false,
 }
 
-export interface GiStarCell {
-  readonly cell: string
-  /** Points in the cell, or the sum of their weights when `weighted`. */
+interface GiStarFigures {
+  /** Points in the unit, or the sum of their weights when `weighted`. */
   readonly count: number
   readonly z: number
   readonly p: number
   /** null when permutations is 0. */
   readonly pPermutation: number | null
-  /** Benjamini-Hochberg adjustment of `p` over all cells of the study area. */
+  /** Benjamini-Hochberg adjustment of `p` over all units of the study area. */
   readonly pFdr: number
   readonly class: HotspotClass
 }
 
+/** A row of the result with unit h3. */
+export interface GiStarCell extends GiStarFigures {
+  readonly cell: string
+}
+
+/** A row of the result with unit lsoa. */
+export interface GiStarArea extends GiStarFigures {
+  /** The LSOA code. */
+  readonly area: string
+}
+
 export interface GiStarResult {
-  readonly cells: GiStarCell[]
+  /** One row per unit of the study area: H3 cells, or LSOAs with unit lsoa. */
+  readonly cells: (GiStarCell | GiStarArea)[]
   readonly parameters: GiStarOptions
   readonly summary: {
     readonly points: number
     /** Points without a finite longitude and latitude, left out. */
     readonly pointsWithoutLocation: number
+    /** Unit lsoa only: located points without an LSOA code, left out. */
+    readonly pointsWithoutArea?: number
+    /** Rows (units) of the study area. */
     readonly cells: number
     readonly cellsWithPoints: number
     readonly classes: Record<HotspotClass, number>
@@ -60,22 +99,161 @@ const LIMITS = {
   seed: [0, Number.MAX_SAFE_INTEGER],
 } as const
 
-export function giStarOptionProblems(options: Partial<GiStarOptions>): Record<string, string> {
-  const problems: Record<string, string> = {}
-  for (const [key, [minimum, maximum]] of Object.entries(LIMITS) as [
-    keyof typeof LIMITS,
-    readonly [number, number],
-  ][]) {
-    const value = options[key]
-    if (value === undefined) continue
-    if (!Number.isInteger(value) || value < minimum || value > maximum) {
-      problems[key] = `${key} must be a whole number from ${minimum} to ${maximum}, not ${String(value)}`
+/** Metres, inclusive. */
+const DISTANCE_LIMITS = [50, 20_000] as const
+
+/**
+ * The most H3 cells a neighbourhood within a distance may hold on average (π d² over the mean cell
+ * area), about as many as 18 rings: beyond it the permutations would take hours.
+ */
+const MAX_NEIGHBOURHOOD_CELLS = 1000
+
+const isOneOf = <T extends string>(choices: readonly T[], value: unknown): value is T =>
+  (choices as readonly unknown[]).includes(value)
+
+export function giStarOptionProblems(given: Partial<GiStarOptions>): Record<string, string> {
+  const problems = wholeNumberAndWeightedProblems(given, LIMITS)
+  const options = { ...GI_STAR_DEFAULTS, ...given }
+  const { unit, neighbours, distance, h3Resolution } = options
+  if (!isOneOf(GI_STAR_UNITS, unit)) {
+    problems.unit = `unit must be h3 (map cells) or lsoa (LSOAs), not ${String(unit)}`
+  }
+  if (!isOneOf(GI_STAR_NEIGHBOURS, neighbours)) {
+    problems.neighbours = `neighbours must be rings or distance, not ${String(neighbours)}`
+  }
+  const [minimum, maximum] = DISTANCE_LIMITS
+  if (
+    distance !== undefined &&
+    !(typeof distance === 'number' && Number.isFinite(distance) && distance >= minimum && distance <= maximum)
+  ) {
+    problems.distance = `distance must be a number of metres from ${minimum} to ${maximum}, not ${String(distance)}`
+  }
+  if (unit === 'lsoa' && neighbours === 'rings') {
+    problems.neighbours =
+      'neighbours must be distance when unit is lsoa: LSOAs have no rings, their neighbours are the LSOAs whose centres lie within distance metres'
+  }
+  if (neighbours === 'distance' && distance === undefined) {
+    problems.distance = `distance is required when neighbours is distance: the metres (${minimum} to ${maximum}) within which centres are neighbours`
+  } else if (neighbours === 'rings' && unit !== 'lsoa' && distance !== undefined && !problems.distance) {
+    problems.distance =
+      'distance is used only when neighbours is distance: choose neighbours distance, or leave distance out'
+  }
+  if (
+    unit === 'h3' &&
+    neighbours === 'distance' &&
+    distance !== undefined &&
+    !problems.distance &&
+    !problems.h3Resolution
+  ) {
+    const cellArea = getHexagonAreaAvg(h3Resolution, 'm2')
+    const cells = (Math.PI * distance * distance) / cellArea
+    if (cells > MAX_NEIGHBOURHOOD_CELLS) {
+      const longest = Math.floor(Math.sqrt((MAX_NEIGHBOURHOOD_CELLS * cellArea) / Math.PI))
+      problems.distance =
+        `distance ${distance} m at H3 resolution ${h3Resolution} makes neighbourhoods of about ${Math.round(cells)} cells, ` +
+        `more than the ${MAX_NEIGHBOURHOOD_CELLS} allowed: choose at most ${longest} m, or a lower resolution`
     }
   }
-  if (options.weighted !== undefined && typeof options.weighted !== 'boolean') {
-    problems.weighted = `weighted must be true or false, not ${String(options.weighted)}`
-  }
   return problems
+}
+
+/** The units of one analysis: their names, values and neighbour lists, and the points left out. */
+interface Units {
+  readonly names: readonly string[]
+  readonly values: Float64Array
+  readonly neighbours: Neighbours
+  readonly withPoints: number
+  readonly pointsWithoutLocation: number
+  readonly pointsWithoutArea?: number
+}
+
+const located = (points: PointSet, i: number) =>
+  Number.isFinite(points.latitude[i]!) && Number.isFinite(points.longitude[i]!)
+
+/** H3 cells: the study area and neighbours within K rings, or within `distance` of the cell's centre. */
+function h3Units(points: PointSet, options: GiStarOptions): Units {
+  const pointCells: string[] = []
+  const pointWeights: number[] = []
+  let pointsWithoutLocation = 0
+  for (let i = 0; i < points.size; i++) {
+    if (!located(points, i)) {
+      pointsWithoutLocation++
+      continue
+    }
+    pointCells.push(latLngToCell(points.latitude[i]!, points.longitude[i]!, options.h3Resolution))
+    pointWeights.push(options.weighted ? points.weight[i]! : 1)
+  }
+  const distance = options.neighbours === 'distance' ? options.distance! : undefined
+  const area =
+    distance === undefined
+      ? h3StudyArea(pointCells, options.rings)
+      : h3DistanceStudyArea(pointCells, distance)
+  const values = new Float64Array(area.cells.length)
+  pointCells.forEach((cell, i) => (values[area.index.get(cell)!]! += pointWeights[i]!))
+  let neighbours: Neighbours
+  if (distance === undefined) neighbours = h3RingNeighbours(area.cells, options.rings)
+  else {
+    const centres = h3CellCentres(area.cells)
+    neighbours = ellipsoidDistanceNeighbours(centres.longitude, centres.latitude, distance)
+  }
+  return {
+    names: area.cells,
+    values,
+    neighbours,
+    withPoints: new Set(pointCells).size,
+    pointsWithoutLocation,
+  }
+}
+
+/**
+ * LSOAs: every LSOA code of a located point, sorted; its value is its points' number (or summed
+ * weights), its centre the mean longitude and latitude of its points (no boundaries are available
+ * offline, so this stands in for the centroid), and its neighbours the LSOAs whose centres lie within
+ * `distance`, itself included.
+ */
+function lsoaUnits(points: PointSet, options: GiStarOptions): Units {
+  const codes = points.area
+  if (!codes) {
+    throw invalid({
+      unit:
+        'Hotspots by LSOA need the LSOA code of each point, and these points have none: give a police.uk ' +
+        "street file, an 'area' column (CSV) or property (GeoJSON), or use unit h3",
+    })
+  }
+  let pointsWithoutLocation = 0
+  let pointsWithoutArea = 0
+  const names = new Set<string>()
+  for (let i = 0; i < points.size; i++) {
+    if (!located(points, i)) pointsWithoutLocation++
+    else if (codes[i] === '') pointsWithoutArea++
+    else names.add(codes[i]!)
+  }
+  const sorted = [...names].sort()
+  const index = new Map(sorted.map((code, position) => [code, position]))
+  const values = new Float64Array(sorted.length)
+  const pointCount = new Float64Array(sorted.length)
+  const longitude = new Float64Array(sorted.length)
+  const latitude = new Float64Array(sorted.length)
+  for (let i = 0; i < points.size; i++) {
+    if (!located(points, i) || codes[i] === '') continue
+    const position = index.get(codes[i]!)!
+    values[position]! += options.weighted ? points.weight[i]! : 1
+    pointCount[position]!++
+    longitude[position]! += points.longitude[i]!
+    latitude[position]! += points.latitude[i]!
+  }
+  for (let position = 0; position < sorted.length; position++) {
+    longitude[position]! /= pointCount[position]!
+    latitude[position]! /= pointCount[position]!
+  }
+  return {
+    names: sorted,
+    values,
+    neighbours: ellipsoidDistanceNeighbours(longitude, latitude, options.distance!),
+    withPoints: sorted.length,
+    pointsWithoutLocation,
+    pointsWithoutArea,
+  }
 }
 
 export async function giStarHotspots(
@@ -89,31 +267,16 @@ export async function giStarHotspots(
   const { progress, signal } = context
   signal?.throwIfAborted()
 
-  const pointCells: string[] = []
-  const pointWeights: number[] = []
-  let pointsWithoutLocation = 0
-  for (let i = 0; i < points.size; i++) {
-    const latitude = points.latitude[i]!
-    const longitude = points.longitude[i]!
-    if (!Number.isFinite(latitude) || !Number.isFinite(longitude)) {
-      pointsWithoutLocation++
-      continue
-    }
-    pointCells.push(latLngToCell(latitude, longitude, options.h3Resolution))
-    pointWeights.push(options.weighted ? points.weight[i]! : 1)
-  }
-  const area = h3StudyArea(pointCells, options.rings)
-  const counts = new Float64Array(area.cells.length)
-  pointCells.forEach((cell, i) => (counts[area.index.get(cell)!]! += pointWeights[i]!))
-  const neighbours = h3RingNeighbours(area.cells, options.rings)
-  const { z, p } = giStar(counts, neighbours)
+  const units = options.unit === 'lsoa' ? lsoaUnits(points, options) : h3Units(points, options)
+  const { values, neighbours } = units
+  const { z, p } = giStar(values, neighbours)
   const pFdr = benjaminiHochberg(p)
   progress?.(0.05, 'gi-star')
 
   let pPermutation: Float64Array | null = null
-  if (options.permutations > 0 && counts.length > 0) {
+  if (options.permutations > 0 && values.length > 0) {
     // On both cores for long runs (gi-star-parallel.ts); the same p-values as in one thread.
-    pPermutation = await giStarPermutationInChunks(counts, neighbours, options, {
+    pPermutation = await giStarPermutationInChunks(values, neighbours, options, {
       progress: (fraction) => progress?.(0.05 + 0.95 * fraction, 'permutations'),
       signal,
     })
@@ -128,18 +291,18 @@ export async function giStarHotspots(
     'cold-95': 0,
     'cold-99': 0,
   }
-  const cells = area.cells.map((cell, i): GiStarCell => {
+  const cells = units.names.map((name, i): GiStarCell | GiStarArea => {
     const hotspot = hotspotClass(z[i]!, pFdr[i]!)
     classes[hotspot]++
-    return {
-      cell,
-      count: counts[i]!,
+    const figures: GiStarFigures = {
+      count: values[i]!,
       z: z[i]!,
       p: p[i]!,
       pPermutation: pPermutation ? pPermutation[i]! : null,
       pFdr: pFdr[i]!,
       class: hotspot,
     }
+    return options.unit === 'lsoa' ? { area: name, ...figures } : { cell: name, ...figures }
   })
   progress?.(1, 'done')
   return {
@@ -147,9 +310,10 @@ export async function giStarHotspots(
     parameters: options,
     summary: {
       points: points.size,
-      pointsWithoutLocation,
+      pointsWithoutLocation: units.pointsWithoutLocation,
+      ...(units.pointsWithoutArea === undefined ? {} : { pointsWithoutArea: units.pointsWithoutArea }),
       cells: cells.length,
-      cellsWithPoints: new Set(pointCells).size,
+      cellsWithPoints: units.withPoints,
       classes,
     },
   }
@@ -159,27 +323,42 @@ export const giStarMethod = defineMethod<GiStarOptions, GiStarResult>({
   name: 'gi-star',
   title: 'Hotspots (Getis-Ord Gi*)',
   description:
-    'Finds H3 cells where incidents cluster more (hot) or less (cold) than chance would give, comparing each ' +
-    'cell and its neighbours within a number of rings with the whole study area, with false-discovery-rate control.',
+    'Finds H3 cells (or LSOAs) where incidents cluster more (hot) or less (cold) than chance would give, comparing ' +
+    'each with its neighbours (within a number of rings, or a distance) against the whole study area, with ' +
+    'false-discovery-rate control.',
   options: [
     {
-      key: 'h3Resolution',
-      flag: 'h3-resolution',
+      key: 'unit',
+      flag: 'unit',
       description:
-        'H3 cell size: at 9 hexagons have edges of about 174 m (0.1 km²); each step up makes them about 2.6 times narrower.',
-      type: 'integer',
-      minimum: LIMITS.h3Resolution[0],
-      maximum: LIMITS.h3Resolution[1],
-      default: GI_STAR_DEFAULTS.h3Resolution,
+        'The places compared: h3 (hexagonal map cells) or lsoa (Lower layer Super Output Areas, neighbours by distance between their centres).',
+      type: 'enum',
+      choices: GI_STAR_UNITS,
+      default: GI_STAR_DEFAULTS.unit,
     },
+    h3ResolutionOption(
+      LIMITS.h3Resolution,
+      GI_STAR_DEFAULTS.h3Resolution,
+      'H3 cell size: at 9 hexagons have edges of about 174 m (0.1 km²); each step up makes them about 2.6 times narrower.',
+    ),
     {
-      key: 'rings',
-      flag: 'rings',
-      description: 'Neighbours of a cell: every cell within this many rings around it, the cell included.',
-      type: 'integer',
-      minimum: LIMITS.rings[0],
-      maximum: LIMITS.rings[1],
-      default: GI_STAR_DEFAULTS.rings,
+      key: 'neighbours',
+      flag: 'neighbours',
+      description:
+        'How neighbours are found: rings (cells within a number of rings) or distance (cells or LSOAs whose centres lie within the distance).',
+      type: 'enum',
+      choices: GI_STAR_NEIGHBOURS,
+      default: GI_STAR_DEFAULTS.neighbours,
+    },
+    ringsOption(LIMITS.rings, GI_STAR_DEFAULTS.rings),
+    {
+      key: 'distance',
+      flag: 'distance',
+      description:
+        'With neighbours distance: metres within which centres are neighbours, the place itself included.',
+      type: 'number',
+      minimum: DISTANCE_LIMITS[0],
+      maximum: DISTANCE_LIMITS[1],
     },
     {
       key: 'permutations',
@@ -199,21 +378,24 @@ export const giStarMethod = defineMethod<GiStarOptions, GiStarResult>({
       maximum: LIMITS.seed[1],
       default: GI_STAR_DEFAULTS.seed,
     },
-    {
-      key: 'weighted',
-      flag: 'weighted',
-      description: 'Sum the points’ harm weights per cell instead of counting them.',
-      type: 'boolean',
-      default: GI_STAR_DEFAULTS.weighted,
-    },
+    weightedOption(
+      GI_STAR_DEFAULTS.weighted,
+      'Sum the points’ harm weights per cell instead of counting them.',
+    ),
   ],
   check: giStarOptionProblems,
   run: giStarHotspots,
   summarise: (result) => {
     const { summary, parameters } = result
     const { classes } = summary
+    const neighbourhood =
+      parameters.neighbours === 'distance'
+        ? `neighbours within ${parameters.distance} m`
+        : `${parameters.rings} ring(s) of neighbours`
     return [
-      `${summary.cells} H3 cells at resolution ${parameters.h3Resolution} (${summary.cellsWithPoints} with points), ${parameters.rings} ring(s) of neighbours`,
+      parameters.unit === 'lsoa'
+        ? `${summary.cells} LSOAs with points, neighbours: centres within ${parameters.distance} m`
+        : `${summary.cells} H3 cells at resolution ${parameters.h3Resolution} (${summary.cellsWithPoints} with points), ${neighbourhood}`,
       `hot: ${classes['hot-99']} at 99%, ${classes['hot-95']} at 95%, ${classes['hot-90']} at 90% (FDR-adjusted)`,
       `cold: ${classes['cold-99']} at 99%, ${classes['cold-95']} at 95%, ${classes['cold-90']} at 90% (FDR-adjusted)`,
       parameters.permutations > 0

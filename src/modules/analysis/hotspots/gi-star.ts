@@ -8,6 +8,8 @@
  * and its conditional-permutation pseudo p-value as PySAL esda `G_Local(star=True)` computes it.
  * Typed arrays in, typed arrays out; no per-cell objects.
  */
+import { twoSidedNormalP } from '../statistics/normal.ts'
+import { hashedStreamSeeding, Xoshiro128StarStar } from '../statistics/random.ts'
 import type { Neighbours } from './neighbours.ts'
 
 export interface GiStarResult {
@@ -104,7 +106,7 @@ export function giStarPermuter(
   let longestRow = 0
   for (let i = 0; i < size; i++) longestRow = Math.max(longestRow, offsets[i + 1]! - offsets[i]!)
   const swaps = new Int32Array(longestRow)
-  const random = new Xoshiro128StarStar()
+  const random = new Xoshiro128StarStar(seed, 0, hashedStreamSeeding)
   // Scratch for countByRejection: taken-position marks, the current round, the generator's words.
   const marks = new Int32Array(size)
   const round = new Int32Array(1)
@@ -113,7 +115,7 @@ export function giStarPermuter(
   // Where k is a large share of n − 1: a partial Fisher-Yates shuffle of a pool of cells with cell i
   // moved to the end, every swap undone afterwards so the pool is the identity for the next cell.
   function countByFisherYates(cell: number, others: number, threshold: number): number {
-    random.seed(seed, cell)
+    random.reseed(seed, cell)
     const candidates = size - 1
     pool[cell] = size - 1
     pool[size - 1] = cell
@@ -159,7 +161,7 @@ export function giStarPermuter(
         const threshold = observed - tieTolerance
         let atLeast: number
         if (others * 4 <= size && size <= 2_097_152) {
-          seedWords(seed, i, words)
+          hashedStreamSeeding(seed, i, words)
           atLeast = countByRejection(values, i, others, threshold, permutations, words, marks, round)
         } else {
           atLeast = countByFisherYates(i, others, threshold)
@@ -176,8 +178,8 @@ export function giStarPermuter(
  * already taken this round drawn again. Positions 0 .. n − 2 stand for every cell but `cell`
  * (position r is cell r below it, cell r + 1 from it on); `marks[r] === round` records a taken
  * position, so no array is cleared between rounds. The generator (the same xoshiro128** and
- * multiply-and-reject as `Xoshiro128StarStar.below`) is written out here, in local variables,
- * because this loop is where the time goes. Needs n − 1 ≤ 2^21 for r·(n − 1) to be exact.
+ * multiply-and-reject as `Xoshiro128StarStar.below` in statistics/random.ts) is written out here,
+ * in local variables, because this loop is where the time goes. Needs n − 1 ≤ 2^21 for r·(n − 1) to be exact.
  */
 function countByRejection(
   values: Float64Array,
@@ -231,149 +233,6 @@ function countByRejection(
   }
   round[0] = mark
   return atLeast
-}
-
-/** Two-sided p-value of a standard normal z: 2·(1 − Φ(|z|)) = erfc(|z| / √2). */
-export function twoSidedNormalP(z: number): number {
-  const absolute = Math.abs(z)
-  // e^(−z²/2) from z itself, not from (z/√2)², whose rounding would cost 1e-13 relative in far tails.
-  return erfcWithGaussian(absolute / Math.SQRT2, exponentOfMinusHalfSquare(absolute))
-}
-
-/** erfc(x); see `erfcWithGaussian`. */
-export function complementaryErrorFunction(x: number): number {
-  if (Number.isNaN(x)) return Number.NaN
-  if (x < 0) return 2 - complementaryErrorFunction(-x)
-  return erfcWithGaussian(x, exponentOfMinusHalfSquare(x * Math.SQRT2))
-}
-
-/**
- * erfc(x) for x ≥ 0, given gaussian = e^(−x²), to about 1e-14 relative: below 1 as 1 − erf(x) from
- * the all-positive series erf(x) = (2/√π) e^(−x²) Σ_k 2^k x^(2k+1) / (1·3·…·(2k+1)) (Abramowitz &
- * Stegun 7.1.6); from 1 the continued fraction erfc(x) = e^(−x²)/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …))))
- * (A&S 7.1.14) by the modified Lentz method, which keeps small tail probabilities accurate.
- */
-function erfcWithGaussian(x: number, gaussian: number): number {
-  const inverseRootPi = 1 / Math.sqrt(Math.PI)
-  if (x < 1) {
-    const twoXSquared = 2 * x * x
-    let term = x
-    let sum = x
-    for (let k = 1; k < 200 && term > 1e-17 * sum; k++) {
-      term *= twoXSquared / (2 * k + 1)
-      sum += term
-    }
-    return 1 - 2 * inverseRootPi * gaussian * sum
-  }
-  const tiny = 1e-300
-  let fraction = x
-  let c = x
-  let d = 0
-  for (let k = 1; k < 500; k++) {
-    const a = k / 2
-    d = x + a * d
-    d = 1 / (Math.abs(d) < tiny ? tiny : d)
-    c = x + a / c
-    if (Math.abs(c) < tiny) c = tiny
-    const delta = c * d
-    fraction *= delta
-    if (Math.abs(delta - 1) < 1e-16) break
-  }
-  return (inverseRootPi * gaussian) / fraction
-}
-
-/** e^(−z²/2) with z² split as h² + (z − h)(z + h), h = z rounded to 1/16, so the rounding of z² does not reach the exponent. */
-function exponentOfMinusHalfSquare(z: number): number {
-  const rounded = Math.round(z * 16) / 16
-  return Math.exp((-rounded * rounded) / 2) * Math.exp(-((z - rounded) * (z + rounded)) / 2)
-}
-
-/**
- * xoshiro128** 1.1 (Blackman & Vigna 2018): a small, fast 32-bit generator with a 2^128 − 1 period.
- * `seed(seed, stream)` derives the four words from the seed and a stream number (the cell) with a
- * SplitMix-style sequence (golden-ratio increment, MurmurHash3 finaliser), so each cell's draws
- * depend only on the seed and the cell, never on which cells ran before it.
- */
-export class Xoshiro128StarStar {
-  // The four words live in a typed array: as object fields, 32-bit values beyond V8's small
-  // integers would be boxed as heap numbers on every update.
-  private readonly state = new Int32Array(4)
-
-  constructor(seed = 1, stream = 0) {
-    this.seed(seed, stream)
-  }
-
-  seed(seed: number, stream: number): void {
-    seedWords(seed, stream, this.state)
-  }
-
-  /** A generator at a given raw state (four 32-bit words, not all zero), to check it against the published algorithm. */
-  static fromState(state: readonly [number, number, number, number]): Xoshiro128StarStar {
-    const generator = new Xoshiro128StarStar()
-    generator.state.set(state.map((word) => word | 0))
-    return generator
-  }
-
-  /** The next 32 random bits as an unsigned integer. */
-  nextUint32(): number {
-    const words = this.state
-    const s0 = words[0]!
-    const s1 = words[1]!
-    const result = Math.imul(rotateLeft(Math.imul(s1, 5), 7), 9) >>> 0
-    const s2 = words[2]! ^ s0
-    const s3 = words[3]! ^ s1
-    words[1] = s1 ^ s2
-    words[0] = s0 ^ s3
-    words[2] = s2 ^ (s1 << 9)
-    words[3] = rotateLeft(s3, 11)
-    return result
-  }
-
-  /** A uniform integer in 0 .. bound − 1, without bias (Lemire 2019's multiply-and-reject). */
-  below(bound: number): number {
-    if (bound > 2_097_152) {
-      // r·bound would exceed 2^53: use 53 random bits instead (bias below 2^-31).
-      return Math.floor(
-        (((this.nextUint32() >>> 5) * 67_108_864 + (this.nextUint32() >>> 6)) / 9_007_199_254_740_992) *
-          bound,
-      )
-    }
-    // r·bound < 2^53 is exact in a double; Math.imul gives its low 32 bits without a division.
-    let random = this.nextUint32()
-    let low = Math.imul(random, bound) >>> 0
-    if (low < bound) {
-      const rejectBelow = (4_294_967_296 - bound) % bound
-      while (low < rejectBelow) {
-        random = this.nextUint32()
-        low = Math.imul(random, bound) >>> 0
-      }
-    }
-    return Math.floor((random * bound) / 4_294_967_296)
-  }
-}
-
-/** The four xoshiro128** words for a seed and a stream (see `Xoshiro128StarStar`). */
-function seedWords(seed: number, stream: number, words: Int32Array): void {
-  const low = seed >>> 0
-  const high = Math.floor(seed / 4_294_967_296) >>> 0
-  let state = mix32(mix32(low ^ 0x6a09e667) ^ high) ^ mix32(stream ^ 0xbb67ae85)
-  for (let k = 0; k < 4; k++) {
-    state = (state + 0x9e3779b9) | 0
-    words[k] = mix32(state)
-  }
-  if ((words[0]! | words[1]! | words[2]! | words[3]!) === 0) words[0] = 1
-}
-
-function rotateLeft(value: number, bits: number): number {
-  return (value << bits) | (value >>> (32 - bits))
-}
-
-/** MurmurHash3's 32-bit finaliser: every input bit affects every output bit. */
-function mix32(value: number): number {
-  let z = value | 0
-  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b)
-  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35)
-  return (z ^ (z >>> 16)) | 0
 }
 
 function checkSizes(values: Float64Array, neighbours: Neighbours): number {

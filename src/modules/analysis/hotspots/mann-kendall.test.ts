@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { test } from 'node:test'
 import fc from 'fast-check'
-import { twoSidedNormalP } from './gi-star.ts'
+import { twoSidedNormalP } from '../statistics/normal.ts'
 import { mannKendall } from './mann-kendall.ts'
 
 interface Fixture {

@@ -11,7 +11,7 @@
  * The times have no ties, so τ is tau-b and equals scipy's `kendalltau(t, x)`; R's
  * `cor.test(t, x, method = "kendall", exact = FALSE, continuity = TRUE)` gives the same Z and p.
  */
-import { twoSidedNormalP } from './gi-star.ts'
+import { twoSidedNormalP } from '../statistics/normal.ts'
 
 export interface MannKendallTrend {
   /** Number of values in the series. */

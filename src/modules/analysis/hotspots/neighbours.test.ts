@@ -2,11 +2,16 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { describe, test } from 'node:test'
 import fc from 'fast-check'
-import { latLngToCell } from 'h3-js'
+import { cellToLatLng, getHexagonEdgeLengthAvg, gridDisk, latLngToCell } from 'h3-js'
 import {
   adjacencyNeighbours,
   distanceNeighbours,
   EARTH_RADIUS_METRES,
+  ellipsoidDistanceNeighbours,
+  ellipsoidKilometres,
+  h3CellCentres,
+  h3CellsWithinDistance,
+  h3DistanceStudyArea,
   h3RingNeighbours,
   h3StudyArea,
   type Neighbours,
@@ -26,10 +31,10 @@ const input = JSON.parse(
   }[]
 }
 
-/** Longitude and latitude of every located row of the two City of London street files. */
-function streetPoints(): { longitude: number; latitude: number }[] {
+/** Longitude and latitude of every located row of the City of London street files of these months. */
+function streetPoints(months = ['2023-04', '2023-05']): { longitude: number; latitude: number }[] {
   const points: { longitude: number; latitude: number }[] = []
-  for (const month of ['2023-04', '2023-05']) {
+  for (const month of months) {
     const text = readFileSync(
       new URL(`../shared/data/police-uk/${month}-city-of-london-street.csv`, root),
       'utf8',
@@ -190,5 +195,152 @@ describe('adjacencyNeighbours', () => {
       /adjacency pair \[0, 3\] names an area outside 0..2/,
     )
     assert.throws(() => adjacencyNeighbours(3, [[-1, 1]]), /names an area outside/)
+  })
+})
+
+const distanceReference = JSON.parse(
+  readFileSync(new URL('test/fixtures/analysis/gi-star-distance.json', root), 'utf8'),
+) as {
+  h3: { resolution: number; metres: number; cells: string[]; neighbours: number[][] }
+  lsoa: { metres: number; longitude: number[]; latitude: number[]; neighbours: number[][] }
+  distances: {
+    fromLongitude: number[]
+    fromLatitude: number[]
+    toLongitude: number[]
+    toLatitude: number[]
+    kilometres: number[]
+  }
+}
+
+describe('ellipsoidKilometres', () => {
+  test('equals R sp spDists(longlat = TRUE), the distance of spdep dnearneigh, to 1e-14 relative', () => {
+    const { fromLongitude, fromLatitude, toLongitude, toLatitude, kilometres } = distanceReference.distances
+    kilometres.forEach((expected, i) => {
+      const distance = ellipsoidKilometres(
+        fromLongitude[i]!,
+        fromLatitude[i]!,
+        toLongitude[i]!,
+        toLatitude[i]!,
+      )
+      assert.ok(
+        Math.abs(distance - expected) <= 1e-14 * expected,
+        `pair ${i}: ${distance} against ${expected}`,
+      )
+    })
+  })
+
+  test('is 0 between a point and itself, and the same both ways', () => {
+    assert.equal(ellipsoidKilometres(-0.1, 51.5, -0.1, 51.5), 0)
+    fc.assert(
+      fc.property(
+        fc.double({ min: -10, max: 10, noNaN: true }),
+        fc.double({ min: 40, max: 60, noNaN: true }),
+        fc.double({ min: -10, max: 10, noNaN: true }),
+        fc.double({ min: 40, max: 60, noNaN: true }),
+        (longitudeA, latitudeA, longitudeB, latitudeB) =>
+          ellipsoidKilometres(longitudeA, latitudeA, longitudeB, latitudeB) ===
+          ellipsoidKilometres(longitudeB, latitudeB, longitudeA, latitudeA),
+      ),
+    )
+  })
+})
+
+describe('ellipsoidDistanceNeighbours', () => {
+  test("give spdep's include.self(dnearneigh(..., longlat = TRUE)) lists for H3 cell centres and LSOA centres", () => {
+    const { h3, lsoa } = distanceReference
+    const centres = h3CellCentres(h3.cells)
+    const fromCells = ellipsoidDistanceNeighbours(centres.longitude, centres.latitude, h3.metres)
+    assert.deepEqual(
+      rowsOf(fromCells),
+      h3.neighbours.map((row) => row.map((j) => j - 1)),
+    )
+    const fromAreas = ellipsoidDistanceNeighbours(
+      Float64Array.from(lsoa.longitude),
+      Float64Array.from(lsoa.latitude),
+      lsoa.metres,
+    )
+    assert.deepEqual(
+      rowsOf(fromAreas),
+      lsoa.neighbours.map((row) => row.map((j) => j - 1)),
+    )
+  })
+
+  test('find exactly the pairs a brute-force search finds, the bound included, near the equator and in the north', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(0, 51.5, 70),
+        fc.array(
+          fc.tuple(
+            fc.double({ min: -0.05, max: 0.05, noNaN: true }),
+            fc.double({ min: 0, max: 0.03, noNaN: true }),
+          ),
+          { minLength: 1, maxLength: 50 },
+        ),
+        fc.double({ min: 50, max: 3000, noNaN: true }),
+        (baseLatitude, offsets, metres) => {
+          const longitude = Float64Array.from(offsets, ([x]) => x)
+          const latitude = Float64Array.from(offsets, ([, y]) => baseLatitude + y)
+          // A pair exactly at the bound: its distance becomes the limit.
+          const limit =
+            offsets.length > 1
+              ? 1000 * ellipsoidKilometres(longitude[0]!, latitude[0]!, longitude[1]!, latitude[1]!)
+              : metres
+          for (const reach of [metres, limit]) {
+            if (reach < 1) continue
+            const rows = rowsOf(ellipsoidDistanceNeighbours(longitude, latitude, reach))
+            rows.forEach((row, i) => {
+              const expected = offsets.flatMap((_, j) =>
+                i === j ||
+                ellipsoidKilometres(longitude[i]!, latitude[i]!, longitude[j]!, latitude[j]!) <= reach / 1000
+                  ? [j]
+                  : [],
+              )
+              assert.deepEqual(row, expected)
+            })
+          }
+        },
+      ),
+      { numRuns: 60 },
+    )
+  })
+})
+
+describe('h3DistanceStudyArea and h3CellsWithinDistance', () => {
+  test("give the City of London study area R found with sp's distance: cells with points and cells within 400 m", () => {
+    const april = streetPoints(['2023-04'])
+    const area = h3DistanceStudyArea(
+      april.map((point) => latLngToCell(point.latitude, point.longitude, distanceReference.h3.resolution)),
+      distanceReference.h3.metres,
+    )
+    assert.deepEqual(area.cells, distanceReference.h3.cells)
+    area.cells.forEach((cell, i) => assert.equal(area.index.get(cell), i))
+  })
+
+  test('find every cell whose centre lies within the distance among a wide disk of cells, and no other', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: -60, max: 60, noNaN: true }),
+        fc.double({ min: -170, max: 170, noNaN: true }),
+        fc.integer({ min: 7, max: 10 }),
+        fc.double({ min: 50, max: 3000, noNaN: true }),
+        (latitude, longitude, resolution, metres) => {
+          const cell = latLngToCell(latitude, longitude, resolution)
+          const [centreLatitude, centreLongitude] = cellToLatLng(cell)
+          // Rings of at least three quarters of an edge each reach farther than the distance.
+          const rings = Math.ceil(metres / (0.75 * getHexagonEdgeLengthAvg(resolution, 'm'))) + 2
+          const expected = gridDisk(cell, rings)
+            .filter((near) => {
+              const [nearLatitude, nearLongitude] = cellToLatLng(near)
+              return (
+                ellipsoidKilometres(centreLongitude, centreLatitude, nearLongitude, nearLatitude) <=
+                metres / 1000
+              )
+            })
+            .sort()
+          assert.deepEqual(h3CellsWithinDistance(cell, metres).sort(), expected)
+        },
+      ),
+      { numRuns: 40 },
+    )
   })
 })

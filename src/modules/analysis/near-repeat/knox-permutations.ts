@@ -2,11 +2,11 @@
  * The Monte Carlo part of the Knox test, shared by the main thread and the worker threads.
  *
  * Permutations run in blocks of PERMUTATIONS_PER_BLOCK; block b draws from its own stream
- * (`new SeededRandom(seed, b)`) and starts from the incidents' own days, so a block's counts do
+ * (`new Xoshiro128StarStar(seed, b)`, SplitMix32 seeding) and starts from the incidents' own days, so a block's counts do
  * not depend on which thread runs it, nor on how many threads there are: the same seed gives
  * the same result however the run is spread.
  */
-import { SeededRandom } from './random.ts'
+import { Xoshiro128StarStar } from '../statistics/random.ts'
 
 /** Also the number of permutations countBlockPairs counts in one pass over the pairs. */
 export const PERMUTATIONS_PER_BLOCK = 16
@@ -46,7 +46,7 @@ export function addTotals(into: PermutationTotals, from: PermutationTotals) {
 
 /** Runs the permutations of one block and adds them to `totals`. */
 export function runPermutationBlock(input: PermutationInput, block: number, totals: PermutationTotals) {
-  const random = new SeededRandom(input.seed, block)
+  const random = new Xoshiro128StarStar(input.seed, block)
   const size = input.day.length
   const first = block * PERMUTATIONS_PER_BLOCK
   const inBlock = Math.min(input.permutations, first + PERMUTATIONS_PER_BLOCK) - first

@@ -30,9 +30,9 @@ const POLICE_UK_MONTHS =
 
 const GI_STAR: MethodExplanation = {
   question:
-    'Where do incidents cluster? A hot spot is a patch of the map (a cell and the cells around it) holding clearly more incidents than an average patch of the same size. A cold spot holds clearly fewer.',
+    'Where do incidents cluster? A hot spot is a patch of the map (a cell and the cells around it, or an LSOA and the LSOAs near it) holding clearly more incidents than an average patch of the same size. A cold spot holds clearly fewer.',
   reading: [
-    'Each hexagon is an H3 cell. The map colours it by its class, and the table lists every cell with the same figures.',
+    'Each hexagon is an H3 cell. The map colours it by its class, and the table lists every cell with the same figures. With LSOAs there is no map (no area boundaries are loaded): the table lists every LSOA with incidents.',
     'hot-99 means the cell and its neighbours hold far more incidents than an average patch: of all the cells marked 99, no more than about 1 in 100 is expected to be a fluke. hot-95 and hot-90 are the same at 1 in 20 and 1 in 10: still unusual, but less sure. cold-99, cold-95 and cold-90 are the same for clearly fewer incidents.',
     'not-significant does not mean there is no crime in the cell. It means its patch is not clearly different from an average patch.',
     'Z says how far the patch is from average: above about 2 is high, below about −2 is low. P is the chance of a Z that far from 0 if incidents fell at random. P Fdr is P adjusted for testing every cell at once (the false discovery rate), and it decides the class. P Permutation checks P by reshuffling the counts; read it beside P for cells with few incidents.',
@@ -43,7 +43,15 @@ const GI_STAR: MethodExplanation = {
       options: ['h3Resolution'],
       text: 'H3 resolution 9: hexagons of about 0.1 km², a few streets across (edges of about 174 m).',
     },
+    {
+      options: ['unit'],
+      text: 'Unit h3: places are hexagonal cells. Choose lsoa to compare Lower layer Super Output Areas instead, with neighbours by distance.',
+    },
     { options: ['rings'], text: 'Rings 1: a cell’s patch is the cell itself and the six cells touching it.' },
+    {
+      options: ['neighbours', 'distance'],
+      text: 'Neighbours rings, distance left empty: a cell’s patch is set by the rings. Choose distance and give metres to make the patch every cell (or LSOA) whose centre lies within that distance of its own: at resolution 9, 400 m takes the cell and the six cells touching it, as rings 1 does.',
+    },
     {
       options: ['permutations', 'seed'],
       text: 'Permutations 999 with seed 1: 999 reshuffles for pPermutation, whose smallest possible value is then 0.001. The same seed gives the same figures again.',
@@ -56,6 +64,7 @@ const GI_STAR: MethodExplanation = {
   cautions: [
     `${POLICE_UK_SNAPPING} Cells show roughly where streets are busy, not exact addresses; at resolution 10 and finer, the snapping decides which cell an incident falls in.`,
     'The empty ring of cells around the data is part of the study area, so cells at the edge of the data often come out cold. A cold spot at the edge means “few incidents around here”, not a finding.',
+    'With LSOAs, an LSOA’s centre is the average position of its incidents, not of the area itself, and only LSOAs with incidents take part.',
   ],
 }
 

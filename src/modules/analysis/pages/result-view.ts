@@ -80,7 +80,7 @@ interface MethodView {
 const VIEWS: Record<string, MethodView> = {
   'gi-star': {
     rows: 'cells',
-    caption: 'Gi* by H3 cell',
+    caption: 'Gi* by H3 cell or LSOA',
     colour: { key: 'class', title: 'Hot and cold spots', classes: HOT_COLD },
     summary: ['summary'],
   },
