@@ -11,6 +11,7 @@ import * as geography from './0009-geography.ts'
 import * as analysisRuns from './0010-analysis-runs.ts'
 import * as incidentIndexes from './0011-incident-indexes.ts'
 import * as areaPopulation from './0012-area-population.ts'
+import * as analysisRunHeartbeat from './0013-analysis-run-heartbeat.ts'
 
 /**
  * Every migration, in order. Listed by hand rather than read from the folder so that the
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '0010-analysis-runs': analysisRuns,
   '0011-incident-indexes': incidentIndexes,
   '0012-area-population': areaPopulation,
+  '0013-analysis-run-heartbeat': analysisRunHeartbeat,
 }

@@ -6,7 +6,8 @@ import { afterEach, beforeEach, describe, test } from 'node:test'
 import type { Command } from 'commander'
 import { parse } from 'csv-parse/sync'
 import { gridDisk, latLngToCell } from 'h3-js'
-import { backends, type TestDatabase } from '../../../test/backends.ts'
+import { backends } from '../../../test/backends.ts'
+import { freshCliDatabase } from '../../../test/cli-runner.ts'
 import { buildProgram, runCli } from '../../cli/main.ts'
 import { addMethodCommand } from './cli.ts'
 import { defineMethod } from './method.ts'
@@ -14,7 +15,6 @@ import { ANALYSIS_METHODS } from './methods.ts'
 
 const SAMPLES = path.resolve(import.meta.dirname, '../../../samples/police-uk')
 const APRIL = path.join(SAMPLES, '2023-04-city-of-london-street.csv')
-const ENV_NAMES = ['DATABASE_URL', 'UPSTREAM_DATA_DIR'] as const
 
 /** A tiny method for the command's own behaviour: points per category, at least `minimum` of them. */
 const countByCategory = defineMethod<
@@ -204,30 +204,11 @@ describe('upstream analyse <method> --input FILE', () => {
 
 for (const backend of backends()) {
   describe(`upstream analyse <method> over the database on ${backend.name}`, () => {
-    const savedEnv = Object.fromEntries(ENV_NAMES.map((name) => [name, process.env[name]]))
-    let folder: string
-    let database: TestDatabase | undefined
+    freshCliDatabase(backend, 'upstream-analyse-db-')
 
     beforeEach(async () => {
-      folder = await mkdtemp(path.join(os.tmpdir(), 'upstream-analyse-db-'))
-      if (backend.name === 'postgres') {
-        database = await backend.create()
-        process.env.DATABASE_URL = database.url
-      } else {
-        delete process.env.DATABASE_URL
-        process.env.UPSTREAM_DATA_DIR = path.join(folder, 'data')
-      }
       const imported = await run('import', 'police-uk-street', APRIL, '--json')
       assert.equal(imported.code, 0, imported.stderr)
-    })
-    afterEach(async () => {
-      await database?.close()
-      database = undefined
-      for (const name of ENV_NAMES) {
-        if (savedEnv[name] === undefined) delete process.env[name]
-        else process.env[name] = savedEnv[name]
-      }
-      await rm(folder, { recursive: true, force: true })
     })
 
     test('the filtered incidents are analysed, the run saved, and the same command again reuses it', async () => {

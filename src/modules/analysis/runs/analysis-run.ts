@@ -17,6 +17,7 @@ import {
   markCancelled,
   markRunning,
   recordDuration,
+  writeHeartbeat,
   writeProgress,
   type AnalysisRunRecord,
 } from './queries.ts'
@@ -26,10 +27,15 @@ import {
  * with its parameters, the data version it read, its progress, duration and result. A completed
  * run with the same method, parameters, filter and data version is returned instead of computing
  * again. The method runs in this process; progress is written at most every PROGRESS_INTERVAL_MS,
- * and a cancelled run stops at its next progress report.
+ * and a cancelled run stops at its next progress report. While it runs, its process writes a
+ * heartbeat every HEARTBEAT_INTERVAL_MS, so a run whose process has ended is seen as stale
+ * (STALE_AFTER_SECONDS in queries.ts) and marked failed when next read.
  */
 
 export const PROGRESS_INTERVAL_MS = 500
+
+/** Well inside STALE_AFTER_SECONDS, so a slow database or a busy moment does not make a live run look stale. */
+export const HEARTBEAT_INTERVAL_MS = 10_000
 
 export type AnalysisInput =
   | { kind: 'database'; filter: IncidentFilter }
@@ -47,6 +53,8 @@ export interface AnalysisRequest {
   onProgress?: ProgressReporter
   /** Aborting it cancels the run (the command line's Ctrl-C). */
   signal?: AbortSignal
+  /** How often the heartbeat is written; HEARTBEAT_INTERVAL_MS unless a test needs it sooner. */
+  heartbeatIntervalMs?: number
 }
 
 export interface StartedRun {
@@ -128,6 +136,7 @@ async function execute(
 ): Promise<AnalysisRunRecord> {
   const { method, options, input, clock } = request
   const began = performance.now()
+  const heartbeat = heartbeatWriter(db, id, controller, request.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS)
   try {
     let points: PointSet
     let inputDetail: Record<string, unknown>
@@ -183,8 +192,36 @@ async function execute(
         performance.now() - began,
       )
     } else await recordDuration(db, id, performance.now() - began)
+  } finally {
+    await heartbeat.stop()
   }
   return (await findAnalysisRun(db, id))!
+}
+
+/**
+ * Writes the run's heartbeat every intervalMs until stopped, one write at a time. A run no longer
+ * queued or running (cancelled, or marked failed as stale by another process) is aborted, as a
+ * progress write would.
+ */
+function heartbeatWriter(db: Kysely<Database>, id: number, controller: AbortController, intervalMs: number) {
+  let writing: Promise<void> | undefined
+  const timer = setInterval(() => {
+    if (writing) return
+    writing = writeHeartbeat(db, id)
+      .then((unfinished) => {
+        if (!unfinished) controller.abort()
+      })
+      .catch(() => undefined)
+      .finally(() => (writing = undefined))
+  }, intervalMs)
+  // The heartbeat alone must not keep a finished command-line process alive.
+  timer.unref()
+  return {
+    async stop() {
+      clearInterval(timer)
+      await writing
+    },
+  }
 }
 
 /**

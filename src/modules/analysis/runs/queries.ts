@@ -4,6 +4,15 @@ import type { AnalysisRunStatus, AnalysisRunTable } from './tables.ts'
 
 /** The analysis module's SQL over analysis_run. Row types stay here; the rest sees AnalysisRunRecord. */
 
+/**
+ * A queued or running run whose heartbeat is older than this has stopped: its process beats every
+ * HEARTBEAT_INTERVAL_MS (10 s), so six beats missed means it is gone, not merely slow.
+ */
+export const STALE_AFTER_SECONDS = 60
+
+export const STALE_RUN_ERROR =
+  'The run stopped without finishing: the process running it ended (for example a restart). Run it again.'
+
 export interface AnalysisRunRecord {
   id: number
   method: string
@@ -22,6 +31,8 @@ export interface AnalysisRunRecord {
   startedAt: Date | null
   finishedAt: Date | null
   durationMs: number | null
+  /** When its process last said it was working (the database's clock). */
+  heartbeatAt: Date | null
 }
 
 function record(row: Selectable<AnalysisRunTable>): AnalysisRunRecord {
@@ -43,6 +54,7 @@ function record(row: Selectable<AnalysisRunTable>): AnalysisRunRecord {
     startedAt: row.started_at,
     finishedAt: row.finished_at,
     durationMs: row.duration_ms === null ? null : Number(row.duration_ms),
+    heartbeatAt: row.heartbeat_at,
   }
 }
 
@@ -73,16 +85,20 @@ export async function insertAnalysisRun(
       status: 'queued',
       started_by: run.startedBy,
       created_at: run.createdAt,
+      // The database's clock, as every heartbeat and the staleness test use, so clocks of machines do not matter.
+      heartbeat_at: sql<Date>`now()`,
     })
     .returningAll()
     .executeTakeFirstOrThrow()
   return record(row)
 }
 
+/** The run, marked failed first if it was left queued or running by a process that has ended. */
 export async function findAnalysisRun(
   db: Kysely<Database>,
   id: number,
 ): Promise<AnalysisRunRecord | undefined> {
+  await failStaleRuns(db, { id })
   const row = await db.selectFrom('analysis_run').selectAll().where('id', '=', id).executeTakeFirst()
   return row && record(row)
 }
@@ -115,6 +131,35 @@ export async function findReusableRun(
   return row && record(row)
 }
 
+/**
+ * Queued or running runs whose heartbeat is older than STALE_AFTER_SECONDS → failed, all of them or
+ * the one asked for; returns how many this call changed. One conditional UPDATE on the database's
+ * clock: of two readers at once only one changes a row, and a run whose process still beats is
+ * never touched.
+ */
+export async function failStaleRuns(db: Kysely<Database>, scope: { id?: number } = {}): Promise<number> {
+  let update = db
+    .updateTable('analysis_run')
+    .set({ status: 'failed', error: STALE_RUN_ERROR, stage: null, finished_at: sql<Date>`now()` })
+    .where('status', 'in', ['queued', 'running'])
+    .where(sql<boolean>`heartbeat_at < now() - ${STALE_AFTER_SECONDS} * interval '1 second'`)
+  if (scope.id !== undefined) update = update.where('id', '=', scope.id)
+  const result = await update.executeTakeFirst()
+  return Number(result.numUpdatedRows)
+}
+
+/** The process running the run is still at it; false when the run is no longer queued or running. */
+export async function writeHeartbeat(db: Kysely<Database>, id: number): Promise<boolean> {
+  const row = await db
+    .updateTable('analysis_run')
+    .set({ heartbeat_at: sql<Date>`now()` })
+    .where('id', '=', id)
+    .where('status', 'in', ['queued', 'running'])
+    .returning('id')
+    .executeTakeFirst()
+  return row !== undefined
+}
+
 /** Queued → running; false when the run was cancelled before it started. */
 export async function markRunning(
   db: Kysely<Database>,
@@ -128,6 +173,7 @@ export async function markRunning(
       started_at: values.startedAt,
       data_version: values.dataVersion,
       input_detail: JSON.stringify(values.inputDetail),
+      heartbeat_at: sql<Date>`now()`,
     })
     .where('id', '=', id)
     .where('status', '=', 'queued')
@@ -145,7 +191,7 @@ export async function writeProgress(
 ): Promise<boolean> {
   const row = await db
     .updateTable('analysis_run')
-    .set({ progress, stage: stage.slice(0, 200) })
+    .set({ progress, stage: stage.slice(0, 200), heartbeat_at: sql<Date>`now()` })
     .where('id', '=', id)
     .where('status', '=', 'running')
     .returning('id')

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../../../db/schema.ts'
+import { failStaleRuns } from './queries.ts'
 import type { AnalysisRunStatus } from './tables.ts'
 
 /** A run as the list of runs shows it: no result, which can be large. */
@@ -15,11 +16,12 @@ export interface AnalysisRunSummary {
   durationMs: number | null
 }
 
-/** The newest runs first. */
+/** The newest runs first; runs left unfinished by a process that has ended are marked failed first. */
 export async function listAnalysisRuns(
   db: Kysely<Database>,
   options: { limit: number },
 ): Promise<AnalysisRunSummary[]> {
+  await failStaleRuns(db)
   const rows = await db
     .selectFrom('analysis_run')
     .leftJoin('app_user', 'app_user.id', 'analysis_run.started_by')

@@ -29,6 +29,8 @@ export interface AnalysisRunTable {
   started_at: Timestamp | null
   finished_at: Timestamp | null
   duration_ms: ColumnType<number | null, number | null, number | null>
+  /** The database's now() as last written by the process running it; a queued or running run whose heartbeat is old has stopped. */
+  heartbeat_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
 }
 
 export interface AnalysisTables {
