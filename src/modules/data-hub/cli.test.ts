@@ -1,19 +1,17 @@
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import os from 'node:os'
+import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { afterEach, beforeEach, describe, test } from 'node:test'
-import { backends, type TestDatabase } from '../../../test/backends.ts'
-import { runCliCapturing } from '../../../test/cli-runner.ts'
+import { describe, test } from 'node:test'
+import { backends } from '../../../test/backends.ts'
+import { freshCliDatabase, runCliCapturing } from '../../../test/cli-runner.ts'
 import { POLICE_UK_STREET_COLUMNS } from './formats/police-uk-street.ts'
 
 const ROOT = path.resolve(import.meta.dirname, '../../..')
 const FIXTURES = path.join(ROOT, 'samples/police-uk')
 const APRIL = path.join(FIXTURES, '2023-04-city-of-london-street.csv')
 const MAY = path.join(FIXTURES, '2023-05-city-of-london-street.csv')
-const ENV_NAMES = ['DATABASE_URL', 'UPSTREAM_DATA_DIR'] as const
 
 const run = runCliCapturing
 
@@ -44,29 +42,7 @@ async function largeFile(file: string, count: number): Promise<void> {
 
 for (const backend of backends()) {
   describe(`upstream import police-uk-street and incidents stats on ${backend.name}`, () => {
-    const savedEnv = Object.fromEntries(ENV_NAMES.map((name) => [name, process.env[name]]))
-    let folder: string
-    let database: TestDatabase | undefined
-
-    beforeEach(async () => {
-      folder = await mkdtemp(path.join(os.tmpdir(), 'upstream-data-hub-cli-'))
-      if (backend.name === 'postgres') {
-        database = await backend.create()
-        process.env.DATABASE_URL = database.url
-      } else {
-        delete process.env.DATABASE_URL
-        process.env.UPSTREAM_DATA_DIR = path.join(folder, 'data')
-      }
-    })
-    afterEach(async () => {
-      await database?.close()
-      database = undefined
-      for (const name of ENV_NAMES) {
-        if (savedEnv[name] === undefined) delete process.env[name]
-        else process.env[name] = savedEnv[name]
-      }
-      await rm(folder, { recursive: true, force: true })
-    })
+    const cli = freshCliDatabase(backend, 'upstream-data-hub-cli-')
 
     test('importing the April file prints its counts and stats give 738 by type and month', async () => {
       const imported = await run('import', 'police-uk-street', APRIL, '--json')
@@ -97,7 +73,7 @@ for (const backend of backends()) {
 
     test('a file whose header lacks Crime type fails with the expected columns', async () => {
       const header = POLICE_UK_STREET_COLUMNS.filter((c) => c !== 'Crime type').join(',')
-      const file = path.join(folder, 'no-crime-type.csv')
+      const file = path.join(cli.folder, 'no-crime-type.csv')
       await writeFile(file, `${header}\n`)
       const result = await run('import', 'police-uk-street', file)
       assert.equal(result.code, 1)
@@ -111,7 +87,7 @@ for (const backend of backends()) {
         .results
       assert.deepEqual([result!.kind, result!.rowsInserted], ['police-uk-street', 738])
 
-      const odd = path.join(folder, 'odd.csv')
+      const odd = path.join(cli.folder, 'odd.csv')
       await writeFile(odd, 'When,Where,What\n2023-04,Here,Something\n')
       const refused = await run('import', 'auto', odd)
       assert.equal(refused.code, 1)
@@ -121,11 +97,14 @@ for (const backend of backends()) {
 
     test("'auto' on a street file with a misspelt column says which format it is closest to and what is missing", async () => {
       const header = POLICE_UK_STREET_COLUMNS.map((c) => (c === 'Crime type' ? 'Crime Type' : c)).join(',')
-      const file = path.join(folder, 'misspelt.csv')
+      const file = path.join(cli.folder, 'misspelt.csv')
       await writeFile(file, `${header}\n`)
       const result = await run('import', 'auto', file)
       assert.equal(result.code, 1)
-      assert.match(result.stderr, /misspelt\.csv: the header is closest to police-uk-street .*no 'Crime type' column/)
+      assert.match(
+        result.stderr,
+        /misspelt\.csv: the header is closest to police-uk-street .*no 'Crime type' column/,
+      )
     })
 
     test('stats count police.uk crime and anti-social behaviour unless other kinds are asked for', async () => {
@@ -140,10 +119,11 @@ for (const backend of backends()) {
     })
 
     test("stats say how many of their incidents are the demo's sample files, and say nothing for other files", async () => {
-      const own = path.join(folder, 'own-street.csv')
+      const own = path.join(cli.folder, 'own-street.csv')
       const rows = Array.from(
         { length: 40 },
-        (_, i) => `own-${i},2023-06,Test Police,Test Police,-0.1,51.5,On or near Here,E01000917,Camden 027C,Drugs,,`,
+        (_, i) =>
+          `own-${i},2023-06,Test Police,Test Police,-0.1,51.5,On or near Here,E01000917,Camden 027C,Drugs,,`,
       )
       await writeFile(own, [POLICE_UK_STREET_COLUMNS.join(','), ...rows].join('\n'))
       await run('import', 'police-uk-street', own)
@@ -157,10 +137,10 @@ for (const backend of backends()) {
     })
 
     test('a missing file or a folder is named before anything is imported', async () => {
-      const missing = await run('import', 'auto', APRIL, path.join(folder, 'nope.csv'))
+      const missing = await run('import', 'auto', APRIL, path.join(cli.folder, 'nope.csv'))
       assert.equal(missing.code, 1)
       assert.match(missing.stderr, /nope\.csv: no such file/)
-      const directory = await run('import', 'police-uk-street', folder)
+      const directory = await run('import', 'police-uk-street', cli.folder)
       assert.equal(directory.code, 1)
       assert.match(directory.stderr, /: not a file/)
       assert.equal((await stats()).total, 0)
@@ -174,7 +154,7 @@ for (const backend of backends()) {
 
     test('an import killed mid-file and run again ends with exact counts and no duplicates', async () => {
       const rows = 50_000
-      const file = path.join(folder, 'large-street.csv')
+      const file = path.join(cli.folder, 'large-street.csv')
       await largeFile(file, rows)
       const env = { ...process.env }
       delete env.NODE_TEST_CONTEXT

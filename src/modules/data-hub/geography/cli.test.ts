@@ -1,17 +1,15 @@
 import assert from 'node:assert/strict'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import os from 'node:os'
+import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { afterEach, beforeEach, describe, test } from 'node:test'
-import { backends, type TestDatabase } from '../../../../test/backends.ts'
-import { runCliCapturing as run } from '../../../../test/cli-runner.ts'
+import { describe, test } from 'node:test'
+import { backends } from '../../../../test/backends.ts'
+import { freshCliDatabase, runCliCapturing as run } from '../../../../test/cli-runner.ts'
 import { DEMO_BOUNDARY_FILE } from './demo.ts'
 
 const APRIL = path.resolve(
   import.meta.dirname,
   '../../../../samples/police-uk/2023-04-city-of-london-street.csv',
 )
-const ENV_NAMES = ['DATABASE_URL', 'UPSTREAM_DATA_DIR'] as const
 const LOAD_DEMO = [
   'areas',
   'load',
@@ -26,29 +24,7 @@ const LOAD_DEMO = [
 
 for (const backend of backends()) {
   describe(`upstream areas load and list on ${backend.name}`, () => {
-    const savedEnv = Object.fromEntries(ENV_NAMES.map((name) => [name, process.env[name]]))
-    let folder: string
-    let database: TestDatabase | undefined
-
-    beforeEach(async () => {
-      folder = await mkdtemp(path.join(os.tmpdir(), 'upstream-areas-cli-'))
-      if (backend.name === 'postgres') {
-        database = await backend.create()
-        process.env.DATABASE_URL = database.url
-      } else {
-        delete process.env.DATABASE_URL
-        process.env.UPSTREAM_DATA_DIR = path.join(folder, 'data')
-      }
-    })
-    afterEach(async () => {
-      await database?.close()
-      database = undefined
-      for (const name of ENV_NAMES) {
-        if (savedEnv[name] === undefined) delete process.env[name]
-        else process.env[name] = savedEnv[name]
-      }
-      await rm(folder, { recursive: true, force: true })
-    })
+    const cli = freshCliDatabase(backend, 'upstream-areas-cli-')
 
     test('loading the demo neighbourhoods after an import prints what was made, and list shows the hierarchy with counts', async () => {
       assert.equal((await run('import', 'police-uk-street', APRIL)).code, 0)
@@ -88,7 +64,7 @@ for (const backend of backends()) {
     })
 
     test('a broken file is refused, naming each feature and property, and a bad level names the levels', async () => {
-      const file = path.join(folder, 'broken.geojson')
+      const file = path.join(cli.folder, 'broken.geojson')
       await writeFile(
         file,
         JSON.stringify({

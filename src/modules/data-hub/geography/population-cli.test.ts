@@ -1,42 +1,18 @@
 import assert from 'node:assert/strict'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import os from 'node:os'
+import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { afterEach, beforeEach, describe, test } from 'node:test'
-import { backends, type TestDatabase } from '../../../../test/backends.ts'
-import { runCliCapturing as run } from '../../../../test/cli-runner.ts'
+import { describe, test } from 'node:test'
+import { backends } from '../../../../test/backends.ts'
+import { freshCliDatabase, runCliCapturing as run } from '../../../../test/cli-runner.ts'
 
 const ROOT = path.resolve(import.meta.dirname, '../../../..')
 const APRIL = path.join(ROOT, 'samples/police-uk/2023-04-city-of-london-street.csv')
 const MAY = path.join(ROOT, 'samples/police-uk/2023-05-city-of-london-street.csv')
 const SAMPLE = path.join(ROOT, 'samples/population/made-up-lsoa-population.csv')
-const ENV_NAMES = ['DATABASE_URL', 'UPSTREAM_DATA_DIR'] as const
 
 for (const backend of backends()) {
   describe(`upstream areas population on ${backend.name}`, () => {
-    const savedEnv = Object.fromEntries(ENV_NAMES.map((name) => [name, process.env[name]]))
-    let folder: string
-    let database: TestDatabase | undefined
-
-    beforeEach(async () => {
-      folder = await mkdtemp(path.join(os.tmpdir(), 'upstream-population-cli-'))
-      if (backend.name === 'postgres') {
-        database = await backend.create()
-        process.env.DATABASE_URL = database.url
-      } else {
-        delete process.env.DATABASE_URL
-        process.env.UPSTREAM_DATA_DIR = path.join(folder, 'data')
-      }
-    })
-    afterEach(async () => {
-      await database?.close()
-      database = undefined
-      for (const name of ENV_NAMES) {
-        if (savedEnv[name] === undefined) delete process.env[name]
-        else process.env[name] = savedEnv[name]
-      }
-      await rm(folder, { recursive: true, force: true })
-    })
+    const cli = freshCliDatabase(backend, 'upstream-population-cli-')
 
     test('sets the population of the known LSOAs from the sample and reports the codes it does not know', async () => {
       assert.equal((await run('import', 'police-uk-street', APRIL)).code, 0)
@@ -55,7 +31,7 @@ for (const backend of backends()) {
     })
 
     test('a bad file is refused, naming the row and column, and sets nothing', async () => {
-      const file = path.join(folder, 'bad.csv')
+      const file = path.join(cli.folder, 'bad.csv')
       await writeFile(file, 'LSOA 2021 Code,Total\nE01000001,many\n')
       const refused = await run('areas', 'population', file)
       assert.equal(refused.code, 1)
