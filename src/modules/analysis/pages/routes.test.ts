@@ -150,6 +150,8 @@ for (const backend of backends()) {
         })
         .returning('id')
         .executeTakeFirstOrThrow()
+      assert.doesNotMatch((await officer.get('/analysis')).body, new RegExp(`href="/analysis/runs/${inserted.id}"`))
+      assert.match((await analyst.get('/analysis')).body, /href="\/analysis\/runs\/\d+"/, 'the analyst still sees runs')
       for (const path of ['', '/status', '/result.json', '/result.csv', '/map.geojson']) {
         assert.equal((await officer.get(`/analysis/runs/${inserted.id}${path}`)).statusCode, 404, path)
       }

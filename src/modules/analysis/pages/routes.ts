@@ -30,7 +30,11 @@ export function registerAnalysisPagesRoutes(app: FastifyInstance): void {
     permission: 'analysis:read',
     dataClass: 'incidents',
     handler: async (request, reply) => {
-      const runs = await listAnalysisRuns(db, { limit: 25 })
+      const mine = new Set(await viewerKinds(db, request, clock.now()))
+      // The same rule as a run's page: only runs that read no kind of incident the viewer may not see.
+      const runs = (await listAnalysisRuns(db, { limit: 50 }))
+        .filter((run) => readKinds(run.filter).every((kind) => mine.has(kind)))
+        .slice(0, 25)
       return reply.render('analysis/pages/index.njk', {
         pageTitle: 'Analysis',
         methods: ANALYSIS_METHODS.map((method) => ({
@@ -187,6 +191,11 @@ export function registerAnalysisPagesRoutes(app: FastifyInstance): void {
     },
   })
 
+  /** The kinds of incident a run read: none for a file. */
+  function readKinds(filter: Record<string, unknown> | null): IncidentKind[] {
+    return (filter?.visibleKinds as IncidentKind[] | undefined) ?? []
+  }
+
   function mayRun(request: FastifyRequest): boolean {
     return !!request.user && roleHasPermission(request.user.role, 'analysis:run')
   }
@@ -204,9 +213,8 @@ export function registerAnalysisPagesRoutes(app: FastifyInstance): void {
     if (!/^\d{1,15}$/.test(id)) return undefined
     const run = await findAnalysisRun(db, Number(id))
     if (!run) return undefined
-    const read = (run.filter?.visibleKinds as IncidentKind[] | undefined) ?? []
     const mine = new Set(await viewerKinds(db, request, clock.now()))
-    return read.every((kind) => mine.has(kind)) ? run : undefined
+    return readKinds(run.filter).every((kind) => mine.has(kind)) ? run : undefined
   }
 
   function showForm(
