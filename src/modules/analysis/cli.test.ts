@@ -196,6 +196,12 @@ describe('upstream analyse <method> --input FILE', () => {
     assert.match(result.stderr, /--from filters incidents in the database/)
   })
 
+  test('--area-level with --input is refused: the areas are those of the file', async () => {
+    const result = await run('analyse', 'count-by-category', '--input', APRIL, '--area-level', 'ward')
+    assert.equal(result.code, 1)
+    assert.match(result.stderr, /--area-level groups incidents in the database/)
+  })
+
   test('an unknown method is refused', async () => {
     const result = await run('analyse', 'no-such-method', '--input', APRIL)
     assert.notEqual(result.code, 0)
@@ -236,6 +242,48 @@ for (const backend of backends()) {
       )
       assert.equal(second.stdout, first.stdout)
       assert.match(second.stderr, new RegExp(`^Analysis run ${id} reused`))
+    })
+
+    test('--area-level groups the counts by that level, and a run of another level is not reused', async () => {
+      const byAuthority = await run(
+        'analyse',
+        'counts',
+        '--unit',
+        'lsoa',
+        '--area-level',
+        'local-authority',
+        '--json',
+      )
+      assert.equal(byAuthority.code, 0, byAuthority.stderr)
+      const areas = (JSON.parse(byAuthority.stdout) as { areas: { area: string; count: number }[] }).areas
+      assert.ok(
+        areas.length > 1 && areas.every((area) => area.area.startsWith('derived:')),
+        byAuthority.stdout,
+      )
+      const byForce = await run('analyse', 'counts', '--unit', 'lsoa', '--area-level', 'force', '--json')
+      assert.equal(byForce.code, 0, byForce.stderr)
+      assert.doesNotMatch(byForce.stderr, /reused/)
+      const forces = (JSON.parse(byForce.stdout) as { areas: { area: string; count: number }[] }).areas
+      assert.equal(
+        forces.reduce((sum, area) => sum + area.count, 0),
+        areas.reduce((sum, area) => sum + area.count, 0),
+      )
+      const again = await run(
+        'analyse',
+        'counts',
+        '--unit',
+        'lsoa',
+        '--area-level',
+        'local-authority',
+        '--json',
+      )
+      assert.match(again.stderr, /^Analysis run \d+ reused/)
+    })
+
+    test('a bad --area-level exits 1 naming the flag and the levels', async () => {
+      const result = await run('analyse', 'count-by-category', '--area-level', 'county')
+      assert.equal(result.code, 1)
+      assert.match(result.stderr, /^upstream: --area-level must be one of force, .*lsoa, not 'county'/)
     })
 
     test('a bad filter exits 1 naming its flag', async () => {

@@ -2,7 +2,14 @@ import path from 'node:path'
 import { Option, type Command } from 'commander'
 import { CliError, output, withDatabase } from '../../cli/context.ts'
 import { systemClock } from '../../clock.ts'
-import { INCIDENT_KINDS, parseIncidentFilter, type IncidentFilter } from '../data-hub/index.ts'
+import {
+  AREA_LEVELS,
+  INCIDENT_KINDS,
+  isAreaLevel,
+  parseIncidentFilter,
+  type AreaLevel,
+  type IncidentFilter,
+} from '../data-hub/index.ts'
 import type { ProgressReporter } from './method.ts'
 import { ANALYSIS_METHODS, type AnyAnalysisMethod } from './methods.ts'
 import { parseMethodOptions, type MethodOptions } from './options.ts'
@@ -18,7 +25,7 @@ import type { AnalysisRunRecord } from './runs/queries.ts'
  */
 
 const FILTER_FLAGS = ['kind', 'category', 'from', 'to', 'area', 'source'] as const
-const COMMON_FLAGS = new Set<string>(['input', 'json', 'progress', 'help', ...FILTER_FLAGS])
+const COMMON_FLAGS = new Set<string>(['input', 'json', 'progress', 'help', 'area-level', ...FILTER_FLAGS])
 
 interface CommonOptions {
   input?: string
@@ -30,6 +37,7 @@ interface CommonOptions {
   to?: string
   area?: string
   source?: string
+  areaLevel?: string
 }
 
 /** The option's help: what it is, then its bounds, choices and default. */
@@ -76,6 +84,14 @@ function databaseFilter(given: CommonOptions): IncidentFilter {
   return parsed.filter
 }
 
+/** The level the run's points are grouped by: the LSOA unless --area-level names another. */
+function areaLevelOf(given: CommonOptions): AreaLevel {
+  if (given.areaLevel === undefined) return 'lsoa'
+  if (!isAreaLevel(given.areaLevel))
+    throw new CliError(`--area-level must be one of ${AREA_LEVELS.join(', ')}, not '${given.areaLevel}'`)
+  return given.areaLevel
+}
+
 function describeRun(run: AnalysisRunRecord, reused: boolean): string {
   const detail = run.inputDetail as { points?: number; withoutLocation?: number }
   const without = detail.withoutLocation ? `, ${detail.withoutLocation} without a location left out` : ''
@@ -116,6 +132,7 @@ async function analyseDatabase(
   common: CommonOptions,
 ): Promise<void> {
   const filter = databaseFilter(common)
+  const areaLevel = areaLevelOf(common)
   const stop = new AbortController()
   const onSignal = () => stop.abort()
   process.once('SIGINT', onSignal)
@@ -123,7 +140,7 @@ async function analyseDatabase(
     runAnalysis(database.db, {
       method,
       options,
-      input: { kind: 'database', filter },
+      input: { kind: 'database', filter, areaLevel },
       user: null,
       clock: systemClock,
       onProgress: progressPrinter(method.name, common.progress ?? false),
@@ -169,6 +186,10 @@ export function addMethodCommand(analyse: Command, method: AnyAnalysisMethod): v
     .option('--to <month>', 'last month, YYYY-MM')
     .option('--area <id>', 'only incidents in this area (or below it), by area id')
     .option('--source <kind>', 'only incidents from this data source, such as police-uk-street')
+    .option(
+      '--area-level <level>',
+      `group the incidents by the areas of this level (${AREA_LEVELS.join(', ')}); the methods' "lsoa" options then mean these areas; default: lsoa`,
+    )
     .option('--json', "print the method's result as JSON")
     .option('--progress', 'print progress to stderr even when it is not a terminal')
     .action(async (given: Record<string, unknown> & CommonOptions) => {
@@ -176,6 +197,10 @@ export function addMethodCommand(analyse: Command, method: AnyAnalysisMethod): v
       for (const [attribute, key] of keyOf) if (given[attribute] !== undefined) raw[key] = given[attribute]
       const options = parseOptionsOrExit(method, raw)
       if (given.input !== undefined) {
+        if (given.areaLevel !== undefined)
+          throw new CliError(
+            '--area-level groups incidents in the database by their areas: with --input the areas are those the file gives',
+          )
         const filters = FILTER_FLAGS.filter((name) => given[name] !== undefined)
         if (filters.length) {
           throw new CliError(

@@ -24,6 +24,9 @@ export {
 } from './queries/incident-filter.ts'
 export { viewerKinds, visibleKinds } from './queries/visible-kinds.ts'
 export { areaPopulations } from './geography/load-population.ts'
+export { isAreaLevel } from './geography/load-boundaries.ts'
+export { AREA_LEVELS, type AreaLevel } from './geography/tables.ts'
+export { loadDemoBoundaries } from './geography/demo.ts'
 export { INCIDENT_KINDS, type IncidentKind } from './tables.ts'
 
 export const SAMPLES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../samples')

@@ -201,6 +201,50 @@ for (const backend of backends()) {
       )
     })
 
+    test('areaLevel groups a run by that level, and runs of different levels are not reused for each other', async () => {
+      const body = { method: 'counts', options: { unit: 'lsoa' }, filter: { category: 'burglary' } }
+      const byLsoa = (await post(analyst, '/api/v1/analysis/runs', body)).json<RunJson>()
+      const lsoaRun = await finished(analyst, byLsoa.id)
+      assert.equal('areaLevel' in lsoaRun.filter, false, 'an LSOA run keeps the filter it always had')
+
+      const response = await post(analyst, '/api/v1/analysis/runs', { ...body, areaLevel: 'local-authority' })
+      assert.equal(response.statusCode, 201, response.body)
+      const byAuthority = await finished(analyst, response.json<RunJson>().id)
+      assert.equal(byAuthority.status, 'completed')
+      assert.equal((byAuthority.filter as { areaLevel?: string }).areaLevel, 'local-authority')
+      const areas = (byAuthority.result as unknown as { areas: { area: string; count: number }[] }).areas
+      assert.ok(areas.length > 0 && areas.every((area) => area.area.startsWith('derived:')), 'authorities')
+      const lsoaAreas = (lsoaRun.result as unknown as { areas: { count: number }[] }).areas
+      assert.equal(
+        areas.reduce((sum, area) => sum + area.count, 0),
+        lsoaAreas.reduce((sum, area) => sum + area.count, 0),
+        'every LSOA of the sample lies in a local authority',
+      )
+
+      const again = await post(analyst, '/api/v1/analysis/runs', { ...body, areaLevel: 'local-authority' })
+      assert.equal(again.statusCode, 200)
+      assert.equal(again.json<RunJson>().id, byAuthority.id)
+      const explicitLsoa = await post(analyst, '/api/v1/analysis/runs', { ...body, areaLevel: 'lsoa' })
+      assert.equal(explicitLsoa.json<RunJson>().id, byLsoa.id, 'areaLevel lsoa is the default')
+      const byForce = await post(analyst, '/api/v1/analysis/runs', { ...body, areaLevel: 'force' })
+      assert.equal(byForce.statusCode, 201)
+      assert.notEqual(byForce.json<RunJson>().id, byAuthority.id)
+      await finished(analyst, byForce.json<RunJson>().id)
+    })
+
+    test('a bad areaLevel is 400 naming areaLevel', async () => {
+      const response = await post(analyst, `${PREFIX}/runs`, { method: 'count-points', areaLevel: 'county' })
+      assert.equal(response.statusCode, 400)
+      assert.equal(
+        response.json<RunJson>().error!.fields!.areaLevel,
+        "areaLevel must be one of force, local-policing-area, local-authority, ward, neighbourhood, lsoa, not 'county'",
+      )
+      assert.equal(
+        (await post(analyst, `${PREFIX}/runs`, { method: 'count-points', areaLevel: 3 })).statusCode,
+        400,
+      )
+    })
+
     test('a running run can be cancelled, and cancelling it again is a conflict', async () => {
       const created = (await post(analyst, `${PREFIX}/runs`, { method: 'slow' })).json<RunJson>()
       const cancelled = await post(analyst, `${PREFIX}/runs/${created.id}/cancel`, {})

@@ -2,7 +2,14 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { DomainError, invalid, notFound } from '../../../errors.ts'
 import { defineRoutes } from '../../../server/define-route.ts'
 import { API_PREFIX } from '../../platform/api/routes.ts'
-import { parseIncidentFilter, viewerKinds, type IncidentKind } from '../../data-hub/index.ts'
+import {
+  AREA_LEVELS,
+  isAreaLevel,
+  parseIncidentFilter,
+  viewerKinds,
+  type AreaLevel,
+  type IncidentKind,
+} from '../../data-hub/index.ts'
 import { ANALYSIS_METHODS, type AnyAnalysisMethod } from '../methods.ts'
 import { methodOptionsSchema, parseMethodOptions, type MethodOptions } from '../options.ts'
 import { cancelAnalysisRun, startAnalysisRun } from '../runs/analysis-run.ts'
@@ -89,6 +96,7 @@ export function registerAnalysisApiRoutes(app: FastifyInstance, given: AnalysisA
         method: string
         options?: Record<string, unknown>
         filter?: Record<string, unknown>
+        areaLevel?: string
       }
       const method = methods.find((m) => m.name === body.method)
       if (!method)
@@ -108,11 +116,15 @@ export function registerAnalysisApiRoutes(app: FastifyInstance, given: AnalysisA
       if (!filter.ok) {
         for (const [name, message] of Object.entries(filter.errors)) problems[`filter.${name}`] = message!
       }
+      const givenLevel = body.areaLevel ?? 'lsoa'
+      const areaLevel: AreaLevel = isAreaLevel(givenLevel) ? givenLevel : 'lsoa'
+      if (!isAreaLevel(givenLevel))
+        problems.areaLevel = `areaLevel must be one of ${AREA_LEVELS.join(', ')}, not '${givenLevel}'`
       if (Object.keys(problems).length || !filter.ok) throw invalid(problems)
       const started = await startAnalysisRun(db, {
         method,
         options,
-        input: { kind: 'database', filter: filter.filter },
+        input: { kind: 'database', filter: filter.filter, areaLevel },
         user: request.user!.id,
         clock,
       })
@@ -126,6 +138,7 @@ export function registerAnalysisApiRoutes(app: FastifyInstance, given: AnalysisA
         details: {
           method: method.name,
           ...(filter.filter.category ? { category: filter.filter.category } : {}),
+          ...(areaLevel === 'lsoa' ? {} : { areaLevel }),
         },
       })
       reply.code(started.reused ? 200 : 201)

@@ -128,6 +128,9 @@ export const startRunSchema = {
           source: text('A data source kind, such as police-uk-street'),
         },
       },
+      areaLevel: text(
+        "The level of the areas the incidents are grouped by: lsoa (the default), neighbourhood, ward, local-authority, local-policing-area or force. A method's 'lsoa' option values (historical names) then mean these areas",
+      ),
     },
   },
   response: { 200: analysisRun, 201: analysisRun, ...errors },

@@ -6,7 +6,11 @@ import type { AnalysisRunSummary } from '../runs/run-list.ts'
 
 /** Shapes analysis runs and method options for the Nunjucks views. */
 
-const dateTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/London' })
+const dateTime = new Intl.DateTimeFormat('en-GB', {
+  dateStyle: 'medium',
+  timeStyle: 'short',
+  timeZone: 'Europe/London',
+})
 
 const STATUS_TEXT: Record<AnalysisRunSummary['status'], string> = {
   queued: 'Waiting to start',
@@ -35,9 +39,11 @@ export function filterText(filter: Record<string, unknown> | null, input: string
   const parts: string[] = []
   if (filter.kind) parts.push(String(filter.kind))
   if (filter.category) parts.push(`category ${String(filter.category)}`)
-  if (filter.from || filter.to) parts.push(`${String(filter.from ?? 'first')} to ${String(filter.to ?? 'latest')}`)
+  if (filter.from || filter.to)
+    parts.push(`${String(filter.from ?? 'first')} to ${String(filter.to ?? 'latest')}`)
   if (filter.area) parts.push(`area ${String(filter.area)}`)
   if (filter.source) parts.push(`source ${String(filter.source)}`)
+  if (filter.areaLevel) parts.push(`areas by ${String(filter.areaLevel)}`)
   return parts.length ? parts.join(', ') : 'Every incident the analyst could see'
 }
 
@@ -75,7 +81,9 @@ export function runStatus(run: AnalysisRunRecord, method: AnyAnalysisMethod | un
     input: filterText(run.filter, run.input),
     points: typeof run.inputDetail.points === 'number' ? run.inputDetail.points.toLocaleString('en-GB') : '',
     withoutLocation:
-      typeof run.inputDetail.withoutLocation === 'number' ? run.inputDetail.withoutLocation.toLocaleString('en-GB') : '',
+      typeof run.inputDetail.withoutLocation === 'number'
+        ? run.inputDetail.withoutLocation.toLocaleString('en-GB')
+        : '',
     dataVersion: run.dataVersion,
     created: dateTime.format(run.createdAt),
     duration: duration(run.durationMs),
@@ -86,7 +94,8 @@ export function runStatus(run: AnalysisRunRecord, method: AnyAnalysisMethod | un
 function optionHint(option: MethodOption): string {
   const parts = [option.description]
   if (option.type === 'number-list') parts.push('Numbers separated by commas.')
-  if (option.minimum !== undefined && option.maximum !== undefined) parts.push(`From ${option.minimum} to ${option.maximum}.`)
+  if (option.minimum !== undefined && option.maximum !== undefined)
+    parts.push(`From ${option.minimum} to ${option.maximum}.`)
   if (option.default !== undefined) {
     const shown = Array.isArray(option.default) ? option.default.join(',') : String(option.default)
     parts.push(`Leave empty for ${shown}.`)
@@ -95,7 +104,11 @@ function optionHint(option: MethodOption): string {
 }
 
 /** One form field per option: a select for a choice, yes/no radios for a switch, a text input otherwise. */
-export function optionFields(method: AnyAnalysisMethod, values: Record<string, string>, errors: Record<string, string>) {
+export function optionFields(
+  method: AnyAnalysisMethod,
+  values: Record<string, string>,
+  errors: Record<string, string>,
+) {
   return method.options.map((option) => {
     const value = values[option.key] ?? ''
     const base = {
@@ -113,7 +126,11 @@ export function optionFields(method: AnyAnalysisMethod, values: Record<string, s
         control: 'select',
         items: [
           ...(option.default === undefined ? [{ value: '', text: 'Choose', selected: !fallback }] : []),
-          ...(option.choices ?? []).map((choice) => ({ value: choice, text: choice, selected: fallback === choice })),
+          ...(option.choices ?? []).map((choice) => ({
+            value: choice,
+            text: choice,
+            selected: fallback === choice,
+          })),
         ],
       }
     }
@@ -129,7 +146,12 @@ export function optionFields(method: AnyAnalysisMethod, values: Record<string, s
       }
     }
     const numeric = option.type === 'integer' || option.type === 'number'
-    return { ...base, control: 'input', inputmode: numeric ? 'decimal' : undefined, width: numeric ? 'govuk-input--width-10' : 'govuk-input--width-20' }
+    return {
+      ...base,
+      control: 'input',
+      inputmode: numeric ? 'decimal' : undefined,
+      width: numeric ? 'govuk-input--width-10' : 'govuk-input--width-20',
+    }
   })
 }
 

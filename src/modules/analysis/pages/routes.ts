@@ -5,7 +5,14 @@ import { defineRoutes } from '../../../server/define-route.ts'
 import { sendProblem } from '../../../server/request-context.ts'
 import { allowSameOriginWorkers } from '../../../server/security-headers.ts'
 import { roleHasPermission } from '../../platform/roles.ts'
-import { INCIDENT_KINDS, parseIncidentFilter, viewerKinds, type IncidentKind } from '../../data-hub/index.ts'
+import {
+  AREA_LEVELS,
+  INCIDENT_KINDS,
+  isAreaLevel,
+  parseIncidentFilter,
+  viewerKinds,
+  type IncidentKind,
+} from '../../data-hub/index.ts'
 import { ANALYSIS_METHODS, methodByName, type AnyAnalysisMethod } from '../methods.ts'
 import { parseMethodOptions } from '../options.ts'
 import { cancelAnalysisRun, startAnalysisRun } from '../runs/analysis-run.ts'
@@ -16,6 +23,25 @@ import { filterFields, optionFields, runRow, runStatus } from './presenters.ts'
 import { csvCell, resultFeatures, resultTable, resultView } from './result-view.ts'
 
 const FILTER_NAMES = ['kind', 'category', 'from', 'to', 'area', 'source'] as const
+
+/** The words for each area level in the "Group areas by" select, smallest first. */
+const AREA_LEVEL_LABELS: Record<(typeof AREA_LEVELS)[number], string> = {
+  lsoa: 'LSOA (Lower layer Super Output Area)',
+  neighbourhood: 'Neighbourhood',
+  ward: 'Ward',
+  'local-authority': 'Local authority',
+  'local-policing-area': 'Local policing area',
+  force: 'Police force area',
+}
+
+/** The select's items, the given (or default) level chosen. */
+function areaLevelItems(chosen: string | undefined) {
+  return [...AREA_LEVELS].reverse().map((level) => ({
+    value: level,
+    text: AREA_LEVEL_LABELS[level],
+    selected: level === (chosen || 'lsoa'),
+  }))
+}
 
 /**
  * The analysis pages: the methods, a form per method (its options and the incident filter),
@@ -74,8 +100,13 @@ export function registerAnalysisPagesRoutes(app: FastifyInstance): void {
         await viewerKinds(db, request, clock.now()),
       )
       if (!parsedFilter.ok) Object.assign(errors, parsedFilter.errors)
+      const areaLevel = values.areaLevel || 'lsoa'
+      if (!isAreaLevel(areaLevel)) errors.areaLevel = `Choose a level to group areas by, from the list`
       const raw = Object.fromEntries(
-        method.options.map((option) => [option.key, values[option.key]?.trim() ? values[option.key] : undefined]),
+        method.options.map((option) => [
+          option.key,
+          values[option.key]?.trim() ? values[option.key] : undefined,
+        ]),
       )
       let options: ReturnType<typeof parseMethodOptions> | undefined
       try {
@@ -84,11 +115,12 @@ export function registerAnalysisPagesRoutes(app: FastifyInstance): void {
         if (!(error instanceof DomainError)) throw error
         Object.assign(errors, error.fields)
       }
-      if (!parsedFilter.ok || !options) return showForm(reply.code(400), method, values, errors)
+      if (!parsedFilter.ok || !options || !isAreaLevel(areaLevel))
+        return showForm(reply.code(400), method, values, errors)
       const started = await startAnalysisRun(db, {
         method,
         options,
-        input: { kind: 'database', filter: parsedFilter.filter },
+        input: { kind: 'database', filter: parsedFilter.filter, areaLevel },
         user: request.user!.id,
         clock,
       })
@@ -124,7 +156,13 @@ export function registerAnalysisPagesRoutes(app: FastifyInstance): void {
     handler: async (request, reply) => {
       const run = await visibleRun(request)
       if (!run) return notFound(request, reply, 'Analysis run not found')
-      return reply.send({ id: run.id, status: run.status, progress: run.progress, stage: run.stage, error: run.error })
+      return reply.send({
+        id: run.id,
+        status: run.status,
+        progress: run.progress,
+        stage: run.stage,
+        error: run.error,
+      })
     },
   })
 
@@ -229,6 +267,7 @@ export function registerAnalysisPagesRoutes(app: FastifyInstance): void {
       method: { name: method.name, title: method.title, description: method.description },
       options: optionFields(method, values, errors),
       filters: filterFields(values, errors, INCIDENT_KINDS),
+      areaLevel: { items: areaLevelItems(values.areaLevel), error: errors.areaLevel },
       errorList: Object.entries(errors).map(([field, text]) => ({ text, href: `#${field}` })),
       explanation: methodExplanation(method.name),
     })

@@ -174,6 +174,21 @@ for (const backend of backends()) {
       )
     })
 
+    test('a population or boundary change to the areas changes the data version, so the run is computed again', async () => {
+      const first = await runAnalysis(database.db, request({ options: { minimum: 6 } }))
+      assert.equal((await runAnalysis(database.db, request({ options: { minimum: 6 } }))).reused, true)
+      await sql`update area set population = 1500, population_source = 'test'
+                where id = (select min(id) from area where level = 'lsoa')`.execute(database.db)
+      const afterPopulation = await runAnalysis(database.db, request({ options: { minimum: 6 } }))
+      assert.equal(afterPopulation.reused, false)
+      assert.notEqual(afterPopulation.run.dataVersion, first.run.dataVersion)
+      await sql`update area set min_longitude = -0.2, max_longitude = -0.1, min_latitude = 51.5, max_latitude = 51.6
+                where id = (select max(id) from area where level = 'lsoa')`.execute(database.db)
+      const afterBoundary = await runAnalysis(database.db, request({ options: { minimum: 6 } }))
+      assert.equal(afterBoundary.reused, false)
+      assert.notEqual(afterBoundary.run.dataVersion, afterPopulation.run.dataVersion)
+    })
+
     test('points from a file are recorded with its name and checksum, and reused by checksum', async () => {
       const points = {
         size: 0,

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely'
 import type { Clock } from '../../../clock.ts'
 import type { Database } from '../../../db/schema.ts'
 import { DomainError, notFound } from '../../../errors.ts'
-import type { IncidentFilter } from '../../data-hub/index.ts'
+import type { AreaLevel, IncidentFilter } from '../../data-hub/index.ts'
 import type { PointSet, ProgressReporter } from '../method.ts'
 import type { AnyAnalysisMethod } from '../methods.ts'
 import type { MethodOptions } from '../options.ts'
@@ -38,7 +38,8 @@ export const PROGRESS_INTERVAL_MS = 500
 export const HEARTBEAT_INTERVAL_MS = 10_000
 
 export type AnalysisInput =
-  | { kind: 'database'; filter: IncidentFilter }
+  /** areaLevel: the level of the areas the points are grouped by ('lsoa' when absent). */
+  | { kind: 'database'; filter: IncidentFilter; areaLevel?: AreaLevel }
   | { kind: 'file'; name: string; sha256: string; format: string; points: PointSet; withoutLocation: number }
 
 export interface AnalysisRequest {
@@ -81,10 +82,21 @@ function abortError(): Error {
   return new DOMException('The analysis run was cancelled', 'AbortError')
 }
 
+/**
+ * The stored filter of a database run: the canonical filter, with `areaLevel` when it is not the
+ * LSOA, so that runs grouped by different levels are not reused for each other while earlier LSOA
+ * runs keep their key.
+ */
+export function runFilter(filter: IncidentFilter, areaLevel: AreaLevel = 'lsoa'): Record<string, unknown> {
+  const stored = canonicalFilter(filter)
+  if (areaLevel === 'lsoa') return stored
+  return Object.fromEntries(Object.entries({ ...stored, areaLevel }).sort(([a], [b]) => a.localeCompare(b)))
+}
+
 /** Records the run (or finds one to reuse) and starts it; does not wait for it to finish. */
 export async function startAnalysisRun(db: Kysely<Database>, request: AnalysisRequest): Promise<StartedRun> {
   const { method, options, input, clock } = request
-  const filter = input.kind === 'database' ? canonicalFilter(input.filter) : null
+  const filter = input.kind === 'database' ? runFilter(input.filter, input.areaLevel) : null
   const version =
     input.kind === 'database'
       ? await dataVersion(db, input.filter)
@@ -148,7 +160,7 @@ async function execute(
         .setIsolationLevel('repeatable read')
         .execute(async (trx) => ({
           version: await dataVersion(trx, input.filter),
-          incidents: await loadIncidentPoints(trx, input.filter),
+          incidents: await loadIncidentPoints(trx, input.filter, { areaLevel: input.areaLevel ?? 'lsoa' }),
         }))
       points = read.incidents.points
       version = read.version.version

@@ -13,9 +13,11 @@ export interface DataVersion {
 /**
  * The version of the data a filter reads: a digest of, for each import run that last wrote the
  * matching incidents, the number of them, the sum of their ids and of their harm weights, together
- * with the newest import run of any source. A new import, of this or any source, a re-assigned area
- * or a changed harm weight gives a new version, so a reused result is never stale; an import of an
- * unrelated source also gives one, which costs a recomputation, never a wrong answer.
+ * with the newest import run of any source, and a summary of the geography (areas, their parents,
+ * populations and boundary boxes, and the polygon memberships). A new import, of this or any source,
+ * a boundary or population file loaded, a re-assigned area or a changed harm weight gives a new
+ * version, so a reused result is never stale; an import of an unrelated source also gives one,
+ * which costs a recomputation, never a wrong answer.
  */
 export async function dataVersion(db: Kysely<Database>, filter: IncidentFilter): Promise<DataVersion> {
   const groups = await incidentsMatching(db, filter)
@@ -32,10 +34,18 @@ export async function dataVersion(db: Kysely<Database>, filter: IncidentFilter):
     .selectFrom('import_run')
     .select(sql<string>`coalesce(max(id), 0)::text`.as('id'))
     .executeTakeFirstOrThrow()
+  const geography = await sql<Record<string, string>>`
+    select count(*)::text as areas, coalesce(max(id), 0)::text as newest,
+           coalesce(sum(parent_id), 0)::text as parents, coalesce(sum(population), 0)::text as population,
+           count(population)::text as populated, count(geometry)::text as boundaries,
+           coalesce(sum(min_longitude + min_latitude + max_longitude + max_latitude), 0)::text as boxes,
+           (select count(*) from incident_area)::text as memberships
+    from area`.execute(db)
   const digest = createHash('sha256')
     .update(
       JSON.stringify({
         newestImportRun: newest.id,
+        geography: geography.rows[0],
         groups: groups.map((g) => [Number(g.run), g.incidents, g.ids, g.weights]),
       }),
     )
