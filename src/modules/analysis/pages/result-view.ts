@@ -97,9 +97,21 @@ const VIEWS: Record<string, MethodView> = {
     summary: ['points', 'unplaced', 'total', 'concentration'],
   },
   'kernel-density': { rows: 'cells', caption: 'Density by grid cell', summary: ['grid', 'mass', 'summary'] },
-  'near-repeat': { rows: 'bands', caption: 'Knox test by space and time band', summary: ['summary', 'parameters'] },
-  'near-repeat-risk': { rows: 'incidents', caption: 'Recent incidents and their near-repeat risk', summary: ['summary'] },
-  'repeat-locations': { rows: 'places', caption: 'Repeat locations, most incidents first', summary: ['summary'] },
+  'near-repeat': {
+    rows: 'bands',
+    caption: 'Knox test by space and time band',
+    summary: ['summary', 'parameters'],
+  },
+  'near-repeat-risk': {
+    rows: 'incidents',
+    caption: 'Recent incidents and their near-repeat risk',
+    summary: ['summary'],
+  },
+  'repeat-locations': {
+    rows: 'places',
+    caption: 'Repeat locations, most incidents first',
+    summary: ['summary'],
+  },
   exceedance: {
     rows: 'rows',
     caption: 'Observed against expected, alarms first',
@@ -187,11 +199,15 @@ function sequentialClasses(values: number[]): { to: number; colour: string }[] {
 }
 
 /** The result's rows with every column, values as they are: for the CSV download and the page. */
-export function resultTable(methodName: string, result: unknown): { columns: ResultColumn[]; rows: unknown[][] } {
+export function resultTable(
+  methodName: string,
+  result: unknown,
+): { columns: ResultColumn[]; rows: unknown[][] } {
   const view = VIEWS[methodName] ?? { rows: '', caption: 'Result' }
   const rows = rowsOf(result, view.rows).map(flatten)
   const keys: string[] = []
-  for (const row of rows.slice(0, 50)) for (const key of Object.keys(row)) if (!keys.includes(key)) keys.push(key)
+  for (const row of rows.slice(0, 50))
+    for (const key of Object.keys(row)) if (!keys.includes(key)) keys.push(key)
   const columns = keys.map((key) => ({
     key,
     label: label(key),
@@ -210,28 +226,31 @@ export function csvCell(value: unknown): string | number | null {
 
 export function resultView(methodName: string, result: unknown): ResultView {
   const view = VIEWS[methodName] ?? { rows: '', caption: 'Result' }
+  // The table's rows are the result's rows, flattened once: the page, its legend and the CSV share them.
   const table = resultTable(methodName, result)
-  const rows = rowsOf(result, view.rows).map(flatten)
   const columns = table.columns
+  const column = (key: string) => columns.findIndex((c) => c.key === key)
   const summary = (view.summary ?? []).flatMap((key) =>
     summaryItems(key, (result as Record<string, unknown> | null)?.[key]),
   )
-  const hasCells = rows.length > 0 && typeof rows[0]!.cell === 'string' && isValidCell(rows[0]!.cell as string)
+  const first = table.rows[0]?.[column('cell')]
+  const hasCells = typeof first === 'string' && isValidCell(first)
   const colour = view.colour
+  const colourValues = () => table.rows.map((row) => Number(row[column(colour!.key)]) || 0)
   return {
     summary,
     caption: view.caption,
     columns,
     rows: table.rows.slice(0, ROW_LIMIT).map((row) => row.map(text)),
-    rowCount: rows.length,
-    truncated: rows.length > ROW_LIMIT,
+    rowCount: table.rows.length,
+    truncated: table.rows.length > ROW_LIMIT,
     map:
       hasCells && colour
         ? {
             legendTitle: colour.title,
             legend: colour.classes
               ? Object.entries(colour.classes).map(([value, hex]) => ({ value, colour: hex }))
-              : sequentialClasses(rows.map((row) => Number(row[colour.key]) || 0)).map((c, i, all) => ({
+              : sequentialClasses(colourValues()).map((c, i, all) => ({
                   value: `${i === 0 ? 'up to' : `${number.format(all[i - 1]!.to)} to`} ${number.format(c.to)}`,
                   colour: c.colour,
                 })),
@@ -245,7 +264,8 @@ export function resultFeatures(methodName: string, result: unknown) {
   const view = VIEWS[methodName]
   const rows = view?.colour ? rowsOf(result, view.rows) : []
   const colour = view?.colour
-  const classes = colour && !colour.classes ? sequentialClasses(rows.map((row) => Number(row[colour.key]) || 0)) : []
+  const classes =
+    colour && !colour.classes ? sequentialClasses(rows.map((row) => Number(row[colour.key]) || 0)) : []
   const features = []
   let bbox: [number, number, number, number] | undefined
   for (const row of rows) {

@@ -7,7 +7,8 @@ import {
   parseLsoaCode,
   parseOptionalCoded,
   parseReference,
-  UNKNOWN_CATEGORY,
+  unknownLabelsOf,
+  type UnknownLabel,
   type FieldsOf,
 } from './partner-fields.ts'
 import { writePartnerRows, type AeAssaultDetailTable, type PartnerRow } from './partner-tables.ts'
@@ -262,17 +263,13 @@ export function parseAeRow(fields: readonly string[]): RowResult<AeAssaultRow> {
   }
 }
 
-export function unknownAeLabels(row: AeAssaultRow): { column: string; label: string }[] {
-  const { detail } = row
-  const coded: [string, string | null, string | null][] = [
+export function unknownAeLabels({ detail }: AeAssaultRow): UnknownLabel[] {
+  return unknownLabelsOf([
     ['Assault location type', detail.location_type_code, detail.location_type_label],
     ['Assault method', detail.method_code, detail.method_label],
     ['Assailant relationship', detail.assailant_relationship_code, detail.assailant_relationship_label],
     ['Assailant gender', detail.assailant_gender_code, detail.assailant_gender_label],
-  ]
-  return coded.flatMap(([column, code, label]) =>
-    code === UNKNOWN_CATEGORY ? [{ column, label: label! }] : [],
-  )
+  ])
 }
 
 export const aeAssaultsFormat: ImportFormat<AeAssaultRow> = {

@@ -9,6 +9,8 @@ import {
   parseReference,
   parseYesNo,
   UNKNOWN_CATEGORY,
+  unknownLabelsOf,
+  type UnknownLabel,
   type Coded,
   type FieldsOf,
 } from './partner-fields.ts'
@@ -196,21 +198,16 @@ export function parseCallRow(fields: readonly string[]): RowResult<CallForServic
   }
 }
 
-export function unknownCallLabels(row: CallForServiceRow): { column: string; label: string }[] {
-  const { detail } = row
-  const unknown: { column: string; label: string }[] = []
-  if (detail.initial_category_code === UNKNOWN_CATEGORY)
-    unknown.push({ column: 'Initial category', label: detail.initial_category_label })
-  if (detail.final_category_code === UNKNOWN_CATEGORY)
-    unknown.push({ column: 'Final category', label: detail.final_category_label! })
-  if (detail.grade_code === UNKNOWN_CATEGORY) unknown.push({ column: 'Grade', label: detail.grade_label })
-  detail.vulnerability_codes.forEach((code, index) => {
-    if (code === UNKNOWN_CATEGORY)
-      unknown.push({ column: 'Vulnerability flags', label: detail.vulnerability_labels[index]! })
-  })
-  if (detail.closing_code === UNKNOWN_CATEGORY)
-    unknown.push({ column: 'Closing code', label: detail.closing_label! })
-  return unknown
+export function unknownCallLabels({ detail }: CallForServiceRow): UnknownLabel[] {
+  return unknownLabelsOf([
+    ['Initial category', detail.initial_category_code, detail.initial_category_label],
+    ['Final category', detail.final_category_code, detail.final_category_label],
+    ['Grade', detail.grade_code, detail.grade_label],
+    ...detail.vulnerability_codes.map(
+      (code, index) => ['Vulnerability flags', code, detail.vulnerability_labels[index] ?? null] as const,
+    ),
+    ['Closing code', detail.closing_code, detail.closing_label],
+  ])
 }
 
 export const callsForServiceFormat: ImportFormat<CallForServiceRow> = {

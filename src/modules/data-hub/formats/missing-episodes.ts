@@ -7,7 +7,8 @@ import {
   parseLsoaCode,
   parseOptionalCoded,
   parseReference,
-  UNKNOWN_CATEGORY,
+  unknownLabelsOf,
+  type UnknownLabel,
   type FieldsOf,
 } from './partner-fields.ts'
 import { writePartnerRows, type MissingEpisodeDetailTable, type PartnerRow } from './partner-tables.ts'
@@ -148,14 +149,11 @@ export function parseMissingRow(fields: readonly string[]): RowResult<MissingEpi
   }
 }
 
-export function unknownMissingLabels(row: MissingEpisodeRow): { column: string; label: string }[] {
-  const { detail } = row
-  const unknown: { column: string; label: string }[] = []
-  if (detail.risk_level_code === UNKNOWN_CATEGORY)
-    unknown.push({ column: 'Risk level', label: detail.risk_level_label })
-  if (detail.missing_from_type_code === UNKNOWN_CATEGORY)
-    unknown.push({ column: 'Missing from type', label: detail.missing_from_type_label! })
-  return unknown
+export function unknownMissingLabels({ detail }: MissingEpisodeRow): UnknownLabel[] {
+  return unknownLabelsOf([
+    ['Risk level', detail.risk_level_code, detail.risk_level_label],
+    ['Missing from type', detail.missing_from_type_code, detail.missing_from_type_label],
+  ])
 }
 
 export const missingEpisodesFormat: ImportFormat<MissingEpisodeRow> = {

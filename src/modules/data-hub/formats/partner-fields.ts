@@ -201,3 +201,18 @@ export function parseOptionalCoded(text: string, list: CodeList): Coded | null {
 }
 
 export { UNKNOWN_CATEGORY }
+
+/** A coded value a row kept as 'unknown', with the label the file gave: the run's report lists them. */
+export interface UnknownLabel {
+  column: string
+  label: string
+}
+
+/** The unknown codes among a row's coded columns, in the order given: [column, code, label as written]. */
+export function unknownLabelsOf(
+  coded: readonly (readonly [string, string | null, string | null])[],
+): UnknownLabel[] {
+  return coded.flatMap(([column, code, label]) =>
+    code === UNKNOWN_CATEGORY ? [{ column, label: label ?? '' }] : [],
+  )
+}
