@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { Option, type Command } from 'commander'
 import { CliError, output, withDatabase } from '../../cli/context.ts'
@@ -14,6 +15,12 @@ import type { ProgressReporter } from './method.ts'
 import { ANALYSIS_METHODS, type AnyAnalysisMethod } from './methods.ts'
 import { parseMethodOptions, type MethodOptions } from './options.ts'
 import { readPointsFile } from './points/read-points-file.ts'
+import {
+  addPublishableOptions,
+  checkPublishableFlags,
+  PUBLISHABLE_METHODS,
+  publishableOutput,
+} from './publication/cli.ts'
 import { runAnalysis } from './runs/analysis-run.ts'
 import type { AnalysisRunRecord } from './runs/queries.ts'
 
@@ -38,6 +45,8 @@ interface CommonOptions {
   area?: string
   source?: string
   areaLevel?: string
+  publishable?: boolean
+  threshold?: string
 }
 
 /** The option's help: what it is, then its bounds, choices and default. */
@@ -117,7 +126,16 @@ async function analyseFile(
     })
     endProgress()
     const note = `${read.points.size} points from ${path.basename(common.input!)} (${read.format})${read.withoutLocation ? `, ${read.withoutLocation} without a location left out` : ''}`
-    if (common.json) {
+    const publishable = publishableOutput(
+      method.name,
+      result,
+      common,
+      `points from ${path.basename(common.input!)}`,
+    )
+    if (publishable !== undefined) {
+      console.error(note)
+      console.log(publishable.trimEnd())
+    } else if (common.json) {
       if (read.withoutLocation) console.error(note)
       console.log(JSON.stringify(result, null, 2))
     } else console.log(`${method.summarise(result)}\n${note}`)
@@ -151,7 +169,16 @@ async function analyseDatabase(
   if (run.status === 'cancelled') throw new CliError(`Analysis run ${run.id} was cancelled`)
   if (run.status !== 'completed')
     throw new CliError(`Analysis run ${run.id} failed: ${run.error ?? 'no reason was recorded'}`)
-  if (common.json) {
+  const publishable = publishableOutput(
+    method.name,
+    run.result,
+    common,
+    `analysis run ${run.id}; data version ${run.dataVersion}`,
+  )
+  if (publishable !== undefined) {
+    console.error(describeRun(run, reused))
+    console.log(publishable.trimEnd())
+  } else if (common.json) {
     console.error(describeRun(run, reused))
     console.log(JSON.stringify(run.result, null, 2))
   } else console.log(`${method.summarise(run.result)}\n${describeRun(run, reused)}`)
@@ -172,6 +199,7 @@ export function addMethodCommand(analyse: Command, method: AnyAnalysisMethod): v
     keyOf.set(declared.attributeName(), option.key)
     command.addOption(declared)
   }
+  if (PUBLISHABLE_METHODS.has(method.name)) addPublishableOptions(command)
   command
     .option(
       '--input <file>',
@@ -195,7 +223,13 @@ export function addMethodCommand(analyse: Command, method: AnyAnalysisMethod): v
     .action(async (given: Record<string, unknown> & CommonOptions) => {
       const raw: Record<string, unknown> = {}
       for (const [attribute, key] of keyOf) if (given[attribute] !== undefined) raw[key] = given[attribute]
+      for (const option of method.options) {
+        const file = raw[option.key]
+        if (option.fromFile && typeof file === 'string')
+          raw[option.key] = await optionFileText(option.flag, file)
+      }
       const options = parseOptionsOrExit(method, raw)
+      checkPublishableFlags(method.name, given, options)
       if (given.input !== undefined) {
         if (given.areaLevel !== undefined)
           throw new CliError(
@@ -210,6 +244,17 @@ export function addMethodCommand(analyse: Command, method: AnyAnalysisMethod): v
         await analyseFile(method, options, given)
       } else await analyseDatabase(method, options, given)
     })
+}
+
+/** The text of the file an option's flag names (MethodOption.fromFile). */
+async function optionFileText(flag: string, file: string): Promise<string> {
+  try {
+    return await readFile(path.resolve(file), 'utf8')
+  } catch (error) {
+    throw new CliError(
+      `--${flag}: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    )
+  }
 }
 
 /** Bad options are one line naming the first bad flag, and how many others there are. */

@@ -21,6 +21,18 @@ export interface PointSet {
   readonly area?: readonly string[]
   /** Residents per LSOA code, for rates: only the areas whose population is loaded. */
   readonly areaPopulation?: Readonly<Record<string, number>>
+  /**
+   * Database points only: the areas of their level that have boundaries (within the filter's area
+   * when it names one) and the pairs of them whose boundaries touch, for hotspots by contiguity.
+   */
+  readonly areaContiguity?: AreaContiguity
+}
+
+export interface AreaContiguity {
+  /** Area codes, sorted. */
+  readonly areas: readonly string[]
+  /** Positions in `areas` of the areas that share a boundary point, each pair once. */
+  readonly pairs: readonly (readonly [number, number])[]
 }
 
 /** Reports progress of long work (0..1) with a short description; cheap to call often. */
@@ -39,6 +51,8 @@ export interface MethodOption {
   readonly maximum?: number
   readonly default?: number | string | boolean | readonly number[]
   readonly required?: boolean
+  /** A string option whose value the command line reads from the file the flag names (the API and the form take the text). */
+  readonly fromFile?: boolean
 }
 
 export interface MethodContext {

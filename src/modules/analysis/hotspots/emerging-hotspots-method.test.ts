@@ -204,6 +204,7 @@ test('bad options are refused with a message naming each option', async () => {
     [{ timeWindow: 0 }, 'timeWindow', /timeWindow must be a whole number from 1 to 24/],
     [{ rings: 1.5 }, 'rings', /rings must be a whole number from 1 to 10/],
     [{ h3Resolution: 20 }, 'h3Resolution', /h3Resolution must be a whole number from 5 to 12/],
+    [{ fdr: 'yes' }, 'fdr', /fdr must be true or false, not yes/],
   ]
   for (const [options, field, message] of cases) {
     await assert.rejects(emergingHotspotsOnCells(points, options), (error: unknown) => {
@@ -223,6 +224,7 @@ test('options from the command line get their defaults and the confidence check'
     timeWindow: 1,
     globalWindow: 'cube',
     confidence: 90,
+    fdr: false,
     weighted: false,
   })
   assert.throws(
@@ -240,4 +242,19 @@ test('the summary names the categories found', async () => {
   const summary = emergingHotspotsMethod.summarise(result)
   assert.match(summary, /12 months \(2024-01 to 2024-12\)/)
   assert.match(summary, /new-hot-spot: \d+/)
+})
+
+test('FDR is off by default; with it each cell lists its adjusted p per slice and a strong new hot spot stays new', async () => {
+  const points = cityPoints((cell, month) => (cell === CENTRE && month === 12 ? 30 : 0))
+  const plain = await emergingHotspotsOnCells(points, {})
+  assert.deepEqual(await emergingHotspotsOnCells(points, { fdr: false }), plain)
+  assert.equal(plain.parameters.fdr, false)
+  assert.ok(plain.cells.every((row) => row.pFdr === undefined))
+  const corrected = await emergingHotspotsOnCells(points, { fdr: true })
+  assert.equal(corrected.parameters.fdr, true)
+  assert.ok(corrected.cells.every((row) => row.pFdr!.length === corrected.slices.length))
+  assert.equal(cellResult(corrected, CENTRE).category, 'new-hot-spot')
+  assert.ok(corrected.summary.categories['no-pattern'] >= plain.summary.categories['no-pattern'])
+  assert.match(emergingHotspotsMethod.summarise(corrected), /FDR-adjusted per slice/)
+  assert.equal(parseMethodOptions(emergingHotspotsMethod, { fdr: 'true' }).fdr, true)
 })

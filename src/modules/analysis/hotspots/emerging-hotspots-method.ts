@@ -32,6 +32,8 @@ export interface EmergingHotspotsOptions {
   readonly timeWindow: number
   readonly globalWindow: GlobalWindow
   readonly confidence: number
+  /** Benjamini-Hochberg adjustment of the bins' p-values within each slice before they are called significant. */
+  readonly fdr: boolean
   readonly weighted: boolean
 }
 
@@ -42,6 +44,7 @@ export const EMERGING_HOTSPOTS_DEFAULTS: EmergingHotspotsOptions = {
   timeWindow: 1,
   globalWindow: 'cube',
   confidence: 90,
+  fdr: false,
   weighted: false,
 }
 
@@ -51,6 +54,8 @@ export interface EmergingHotspotCell {
   readonly counts: number[]
   /** Gi* z-score per slice. */
   readonly z: number[]
+  /** With `fdr` only: each slice's p-value adjusted over the cells of that slice (Benjamini-Hochberg). */
+  readonly pFdr?: number[]
   /** Mann-Kendall trend of `z`: Kendall's tau-b, continuity-corrected Z and its two-sided p. */
   readonly trend: { readonly tau: number; readonly z: number; readonly p: number }
   readonly category: EmergingCategory
@@ -103,6 +108,9 @@ export function emergingHotspotsOptionProblems(
   if (options.confidence !== undefined && !CONFIDENCE_LEVELS.includes(options.confidence)) {
     problems.confidence = `confidence must be 90, 95 or 99 (percent), not ${String(options.confidence)}`
   }
+  if (options.fdr !== undefined && typeof options.fdr !== 'boolean') {
+    problems.fdr = `fdr must be true or false, not ${String(options.fdr)}`
+  }
   return problems
 }
 
@@ -148,6 +156,7 @@ export async function emergingHotspotsOnCells(
     timeWindow: options.timeWindow,
     globalWindow: options.globalWindow,
     confidence: options.confidence,
+    fdr: options.fdr,
     signal,
     progress: (slice) =>
       progress?.(0.05 + (0.9 * (slice + 1)) / slices.length, `gi-star ${slices[slice]!.label}`),
@@ -164,12 +173,16 @@ export async function emergingHotspotsOnCells(
       counts[slice] = cube.values[slice * cellCount + i]!
       z[slice] = result.z[slice * cellCount + i]!
     }
+    const pFdr = result.pFdr
     const category = result.category[i]!
     categories[category]++
     return {
       cell,
       counts,
       z,
+      ...(pFdr
+        ? { pFdr: Array.from({ length: slices.length }, (_, slice) => pFdr[slice * cellCount + i]!) }
+        : {}),
       trend: { tau: result.trendTau[i]!, z: result.trendZ[i]!, p: result.trendP[i]! },
       category,
     }
@@ -252,6 +265,16 @@ export const emergingHotspotsMethod = defineMethod<EmergingHotspotsOptions, Emer
       maximum: 99,
       default: EMERGING_HOTSPOTS_DEFAULTS.confidence,
     },
+    {
+      key: 'fdr',
+      flag: 'fdr',
+      description:
+        'Correct for testing every cell: a cell and month (or week) is a hot or cold spot only if it stays ' +
+        'significant after the false discovery rate correction (Benjamini-Hochberg) over the cells of that ' +
+        'slice, as ArcGIS’s “Apply False Discovery Rate correction”. Fewer, surer hot and cold spots.',
+      type: 'boolean',
+      default: EMERGING_HOTSPOTS_DEFAULTS.fdr,
+    },
     weightedOption(
       EMERGING_HOTSPOTS_DEFAULTS.weighted,
       'Sum the points’ harm weights per cell and slice instead of counting them.',
@@ -269,7 +292,8 @@ export const emergingHotspotsMethod = defineMethod<EmergingHotspotsOptions, Emer
     return [
       `${summary.cells} H3 cells at resolution ${parameters.h3Resolution} (${summary.cellsWithPoints} with points), ` +
         `${parameters.rings} ring(s), ${slices.length} ${parameters.slice}s (${period}), time window ${parameters.timeWindow}, ` +
-        `compared with the ${parameters.globalWindow === 'cube' ? 'whole cube' : 'time window'}, ${parameters.confidence}% confidence`,
+        `compared with the ${parameters.globalWindow === 'cube' ? 'whole cube' : 'time window'}, ${parameters.confidence}% confidence` +
+        (parameters.fdr ? ' (FDR-adjusted per slice)' : ''),
       found.length > 0
         ? found.map((category) => `${category}: ${summary.categories[category]}`).join(', ')
         : 'no emerging hot or cold spots',

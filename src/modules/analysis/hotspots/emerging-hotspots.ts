@@ -6,6 +6,7 @@
  * Typed arrays in, typed arrays out; no database, no per-point objects.
  */
 import { twoSidedNormalP } from '../statistics/normal.ts'
+import { benjaminiHochberg } from '../statistics/p-value-adjustment.ts'
 import { giStar } from './gi-star.ts'
 import { mannKendall } from './mann-kendall.ts'
 import type { Neighbours } from './neighbours.ts'
@@ -221,6 +222,11 @@ export interface EmergingHotspotOptions {
   readonly globalWindow: GlobalWindow
   /** Confidence level in percent (90, 95 or 99) for significant bins and significant trends. */
   readonly confidence: number
+  /**
+   * Benjamini-Hochberg adjustment of the bins' p-values, slice by slice (the cells of one slice are
+   * one family of tests), before the bins are called significant; false or absent: raw p-values.
+   */
+  readonly fdr?: boolean
   /** Called after each slice's Gi* with the slice's index. */
   readonly progress?: (slice: number) => void
   readonly signal?: AbortSignal
@@ -231,6 +237,8 @@ export interface EmergingHotspotResult {
   readonly z: Float64Array
   /** Two-sided p-value of every bin, laid out as `z`. */
   readonly p: Float64Array
+  /** With `fdr`: each bin's p adjusted over the cells of its slice (Benjamini-Hochberg); else null. */
+  readonly pFdr: Float64Array | null
   /** Per cell: Kendall's tau, Mann-Kendall Z (continuity-corrected) and p of its z-series. */
   readonly trendTau: Float64Array
   readonly trendZ: Float64Array
@@ -276,6 +284,8 @@ export async function emergingHotspots(
     await new Promise((resolve) => setImmediate(resolve))
   }
   options.signal?.throwIfAborted()
+  const pFdr = options.fdr ? adjustedBySlice(p, cellCount, sliceCount) : null
+  const pSignificance = pFdr ?? p
 
   const trendTau = new Float64Array(cellCount)
   const trendZ = new Float64Array(cellCount)
@@ -287,7 +297,7 @@ export async function emergingHotspots(
     for (let slice = 0; slice < sliceCount; slice++) {
       const bin = slice * cellCount + cell
       series[slice] = z[bin]!
-      significance[slice] = p[bin]! <= alpha ? Math.sign(z[bin]!) : 0
+      significance[slice] = pSignificance[bin]! <= alpha ? Math.sign(z[bin]!) : 0
     }
     const trend = mannKendall(series)
     trendTau[cell] = trend.tau
@@ -295,7 +305,17 @@ export async function emergingHotspots(
     trendP[cell] = trend.p
     category[cell] = classifyEmergingCategory(significance, trend, alpha)
   }
-  return { z, p, trendTau, trendZ, trendP, category }
+  return { z, p, pFdr, trendTau, trendZ, trendP, category }
+}
+
+/** Benjamini-Hochberg within each slice: `p[slice · cellCount + cell]` over the cells of that slice. */
+function adjustedBySlice(p: Float64Array, cellCount: number, sliceCount: number): Float64Array {
+  const adjusted = new Float64Array(p.length)
+  for (let slice = 0; slice < sliceCount; slice++) {
+    const bins = p.subarray(slice * cellCount, (slice + 1) * cellCount)
+    adjusted.set(benjaminiHochberg(bins), slice * cellCount)
+  }
+  return adjusted
 }
 
 type SliceGiStar = (slice: number, z: Float64Array, p: Float64Array) => void

@@ -415,11 +415,11 @@ describe('gi-star options for neighbours and unit', () => {
     assert.deepEqual(problemsOf({ neighbours: 'distance', distance: '400' }), {})
   })
 
-  test('unit lsoa needs neighbours distance', () => {
+  test('unit lsoa needs neighbours distance, adjacency or contiguity', () => {
     assert.deepEqual(Object.keys(problemsOf({ unit: 'lsoa', distance: 1000 })), ['neighbours'])
     assert.match(
       problemsOf({ unit: 'lsoa', distance: 1000 }).neighbours!,
-      /neighbours must be distance when unit is lsoa/,
+      /neighbours must be distance, adjacency or contiguity when unit is lsoa/,
     )
     assert.deepEqual(problemsOf({ unit: 'lsoa', neighbours: 'distance', distance: 1000 }), {})
   })

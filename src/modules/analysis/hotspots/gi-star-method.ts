@@ -2,8 +2,11 @@
  * Hotspot analysis: points → counts (or summed weights) per unit → study area → neighbour lists →
  * Gi* z and analytical p → conditional-permutation pseudo p → Benjamini-Hochberg adjustment →
  * hot/cold classes. Units are H3 cells (neighbours within K rings, the fixed contract of issue 4, or
- * within a distance of the cell's centre) or LSOAs (neighbours within a distance of their centroids).
+ * within a distance of the cell's centre) or areas: LSOAs, or with a database run's area level the
+ * areas of that level (neighbours within a distance of their centres, by a given adjacency, or by
+ * contiguity of their boundaries).
  */
+import { createHash } from 'node:crypto'
 import { getHexagonAreaAvg, latLngToCell } from 'h3-js'
 import { invalid } from '../../../errors.ts'
 import {
@@ -14,9 +17,11 @@ import {
 } from '../common-options.ts'
 import { defineMethod, type MethodContext, type PointSet } from '../method.ts'
 import { benjaminiHochberg } from '../statistics/p-value-adjustment.ts'
+import { parseAdjacency, type Adjacency } from './adjacency-file.ts'
 import { giStar, hotspotClass, type HotspotClass } from './gi-star.ts'
 import { giStarPermutationInChunks } from './gi-star-parallel.ts'
 import {
+  adjacencyNeighbours,
   ellipsoidDistanceNeighbours,
   h3CellCentres,
   h3DistanceStudyArea,
@@ -25,7 +30,7 @@ import {
   type Neighbours,
 } from './neighbours.ts'
 
-export const GI_STAR_NEIGHBOURS = ['rings', 'distance'] as const
+export const GI_STAR_NEIGHBOURS = ['rings', 'distance', 'adjacency', 'contiguity'] as const
 export const GI_STAR_UNITS = ['h3', 'lsoa'] as const
 export type GiStarNeighbours = (typeof GI_STAR_NEIGHBOURS)[number]
 export type GiStarUnit = (typeof GI_STAR_UNITS)[number]
@@ -37,6 +42,11 @@ export interface GiStarOptions {
   readonly rings: number
   /** Metres; required when `neighbours` is distance, refused otherwise. */
   readonly distance?: number
+  /**
+   * CSV text, header `area,neighbour`, a row per pair of adjacent areas (adjacency-file.ts); required
+   * when `neighbours` is adjacency, refused otherwise. On the command line, `--adjacency FILE`.
+   */
+  readonly adjacency?: string
   readonly permutations: number
   readonly seed: number
   readonly weighted: boolean
@@ -119,7 +129,7 @@ export function giStarOptionProblems(given: Partial<GiStarOptions>): Record<stri
     problems.unit = `unit must be h3 (map cells) or lsoa (LSOAs), not ${String(unit)}`
   }
   if (!isOneOf(GI_STAR_NEIGHBOURS, neighbours)) {
-    problems.neighbours = `neighbours must be rings or distance, not ${String(neighbours)}`
+    problems.neighbours = `neighbours must be rings, distance, adjacency or contiguity, not ${String(neighbours)}`
   }
   const [minimum, maximum] = DISTANCE_LIMITS
   if (
@@ -130,13 +140,34 @@ export function giStarOptionProblems(given: Partial<GiStarOptions>): Record<stri
   }
   if (unit === 'lsoa' && neighbours === 'rings') {
     problems.neighbours =
-      'neighbours must be distance when unit is lsoa: LSOAs have no rings, their neighbours are the LSOAs whose centres lie within distance metres'
+      'neighbours must be distance, adjacency or contiguity when unit is lsoa: areas have no rings; their neighbours are those whose centres lie within distance metres, those a given adjacency names, or those whose boundaries touch'
+  }
+  if (unit === 'h3' && (neighbours === 'adjacency' || neighbours === 'contiguity')) {
+    problems.neighbours = `neighbours ${neighbours} compares areas, not H3 cells: choose unit lsoa (the points' areas, or with --area-level the areas of that level)`
   }
   if (neighbours === 'distance' && distance === undefined) {
     problems.distance = `distance is required when neighbours is distance: the metres (${minimum} to ${maximum}) within which centres are neighbours`
-  } else if (neighbours === 'rings' && unit !== 'lsoa' && distance !== undefined && !problems.distance) {
+  } else if (
+    neighbours !== 'distance' &&
+    !(neighbours === 'rings' && unit === 'lsoa') &&
+    distance !== undefined &&
+    !problems.distance
+  ) {
     problems.distance =
       'distance is used only when neighbours is distance: choose neighbours distance, or leave distance out'
+  }
+  const { adjacency } = options
+  if (neighbours === 'adjacency' && adjacency === undefined) {
+    problems.adjacency =
+      'adjacency is required when neighbours is adjacency: a CSV with the header area,neighbour and a row per pair of adjacent areas'
+  } else if (adjacency !== undefined && neighbours !== 'adjacency') {
+    problems.adjacency =
+      'adjacency is used only when neighbours is adjacency: choose neighbours adjacency, or leave adjacency out'
+  } else if (adjacency !== undefined && typeof adjacency !== 'string') {
+    problems.adjacency = 'adjacency must be the text of a CSV with the header area,neighbour'
+  } else if (adjacency !== undefined) {
+    const parsed = parseAdjacency(adjacency)
+    if (!parsed.ok) problems.adjacency = `adjacency: ${parsed.message}`
   }
   if (
     unit === 'h3' &&
@@ -256,6 +287,118 @@ function lsoaUnits(points: PointSet, options: GiStarOptions): Units {
   }
 }
 
+/** The areas named first, so a long list stays one line. */
+function listed(codes: readonly string[]): string {
+  const shown = codes.slice(0, 5).join(', ')
+  return codes.length > 5 ? `${shown} (and ${codes.length - 5} more)` : shown
+}
+
+/**
+ * Areas with given neighbours (an adjacency, or the contiguity of their boundaries): the study area
+ * is every area the neighbours name, sorted, zero counts included; its value the number of its
+ * points (or summed weights). A point's area missing from them is refused, naming it: it is more
+ * often a code of another vintage or a missing row than an island, and an island silently given
+ * W_i = 1 would look like a finding. Islands are named as such (a row with no neighbour, or a
+ * boundary touching none).
+ */
+function givenNeighbourUnits(
+  points: PointSet,
+  options: GiStarOptions,
+  given: { readonly areas: readonly string[]; readonly pairs: readonly (readonly [number, number])[] },
+  missing: (codes: string[]) => Record<string, string>,
+): Units {
+  const codes = points.area
+  if (!codes) {
+    throw invalid({
+      unit:
+        'Hotspots by area need the area code of each point, and these points have none: give a police.uk ' +
+        "street file or an 'area' column (CSV) or property (GeoJSON)",
+    })
+  }
+  const order = given.areas.map((_, i) => i).sort((a, b) => (given.areas[a]! < given.areas[b]! ? -1 : 1))
+  const names = order.map((i) => given.areas[i]!)
+  const positionOf = new Int32Array(given.areas.length)
+  order.forEach((original, position) => (positionOf[original] = position))
+  const index = new Map(names.map((code, position) => [code, position]))
+  const values = new Float64Array(names.length)
+  const withPoints = new Set<number>()
+  const unknown = new Set<string>()
+  let pointsWithoutLocation = 0
+  let pointsWithoutArea = 0
+  for (let i = 0; i < points.size; i++) {
+    if (!located(points, i)) {
+      pointsWithoutLocation++
+      continue
+    }
+    if (codes[i] === '') {
+      pointsWithoutArea++
+      continue
+    }
+    const position = index.get(codes[i]!)
+    if (position === undefined) {
+      unknown.add(codes[i]!)
+      continue
+    }
+    values[position]! += options.weighted ? points.weight[i]! : 1
+    withPoints.add(position)
+  }
+  if (unknown.size > 0) throw invalid(missing([...unknown].sort()))
+  const pairs = given.pairs.map(([a, b]): [number, number] => [positionOf[a]!, positionOf[b]!])
+  return {
+    names,
+    values,
+    neighbours: adjacencyNeighbours(names.length, pairs),
+    withPoints: withPoints.size,
+    pointsWithoutLocation,
+    pointsWithoutArea,
+  }
+}
+
+function adjacencyUnits(points: PointSet, options: GiStarOptions, adjacency: Adjacency): Units {
+  return givenNeighbourUnits(points, options, adjacency, (codes) => ({
+    adjacency:
+      `${codes.length === 1 ? '1 area' : `${codes.length} areas`} of the points not in the adjacency: ${listed(codes)}. ` +
+      `Every area with points needs a row: add its pairs, or a row with no neighbour (such as ${codes[0]},) for an area that has none`,
+  }))
+}
+
+function contiguityUnits(points: PointSet, options: GiStarOptions): Units {
+  const contiguity = points.areaContiguity
+  if (!contiguity) {
+    throw invalid({
+      neighbours:
+        'neighbours contiguity needs the boundaries of the areas, and these points come with none: it works on ' +
+        'database runs at an area level (--area-level) whose areas have boundaries loaded (upstream areas load); ' +
+        'for a file, give the adjacency instead (neighbours adjacency)',
+    })
+  }
+  return givenNeighbourUnits(points, options, contiguity, (codes) => ({
+    neighbours:
+      `${codes.length === 1 ? '1 area' : `${codes.length} areas`} of the points ha${codes.length === 1 ? 's' : 've'} no boundary: ${listed(codes)}. ` +
+      'Load their boundaries (upstream areas load), or use neighbours distance',
+  }))
+}
+
+function unitsOf(points: PointSet, options: GiStarOptions): Units {
+  if (options.unit !== 'lsoa') return h3Units(points, options)
+  if (options.neighbours === 'contiguity') return contiguityUnits(points, options)
+  if (options.neighbours === 'adjacency') {
+    const parsed = parseAdjacency(options.adjacency!)
+    if (!parsed.ok) throw invalid({ adjacency: `adjacency: ${parsed.message}` })
+    return adjacencyUnits(points, options, parsed.adjacency)
+  }
+  return lsoaUnits(points, options)
+}
+
+/** The adjacency in the result's parameters: its size and digest, not its (perhaps megabytes of) text. */
+function describedAdjacency(text: string): string {
+  const parsed = parseAdjacency(text)
+  const digest = createHash('sha256').update(text).digest('hex').slice(0, 16)
+  return parsed.ok
+    ? `${parsed.adjacency.pairs.length} pairs over ${parsed.adjacency.areas.length} areas (sha256 ${digest}…)`
+    : `sha256 ${digest}…`
+}
+
 export async function giStarHotspots(
   points: PointSet,
   given: Partial<GiStarOptions>,
@@ -267,7 +410,7 @@ export async function giStarHotspots(
   const { progress, signal } = context
   signal?.throwIfAborted()
 
-  const units = options.unit === 'lsoa' ? lsoaUnits(points, options) : h3Units(points, options)
+  const units = unitsOf(points, options)
   const { values, neighbours } = units
   const { z, p } = giStar(values, neighbours)
   const pFdr = benjaminiHochberg(p)
@@ -307,7 +450,10 @@ export async function giStarHotspots(
   progress?.(1, 'done')
   return {
     cells,
-    parameters: options,
+    parameters:
+      options.adjacency === undefined
+        ? options
+        : { ...options, adjacency: describedAdjacency(options.adjacency) },
     summary: {
       points: points.size,
       pointsWithoutLocation: units.pointsWithoutLocation,
@@ -323,15 +469,15 @@ export const giStarMethod = defineMethod<GiStarOptions, GiStarResult>({
   name: 'gi-star',
   title: 'Hotspots (Getis-Ord Gi*)',
   description:
-    'Finds H3 cells (or LSOAs) where incidents cluster more (hot) or less (cold) than chance would give, comparing ' +
-    'each with its neighbours (within a number of rings, or a distance) against the whole study area, with ' +
-    'false-discovery-rate control.',
+    'Finds H3 cells (or areas) where incidents cluster more (hot) or less (cold) than chance would give, comparing ' +
+    'each with its neighbours (within a number of rings or a distance, by a given adjacency, or areas whose ' +
+    'boundaries touch) against the whole study area, with false-discovery-rate control.',
   options: [
     {
       key: 'unit',
       flag: 'unit',
       description:
-        'The places compared: h3 (hexagonal map cells) or lsoa (Lower layer Super Output Areas, neighbours by distance between their centres).',
+        'The places compared: h3 (hexagonal map cells) or lsoa (Lower layer Super Output Areas, or the areas of the chosen area level).',
       type: 'enum',
       choices: GI_STAR_UNITS,
       default: GI_STAR_DEFAULTS.unit,
@@ -345,7 +491,8 @@ export const giStarMethod = defineMethod<GiStarOptions, GiStarResult>({
       key: 'neighbours',
       flag: 'neighbours',
       description:
-        'How neighbours are found: rings (cells within a number of rings) or distance (cells or LSOAs whose centres lie within the distance).',
+        'How neighbours are found: rings (cells within a number of rings), distance (cells or areas whose centres lie within the distance), ' +
+        'adjacency (areas paired in the given adjacency) or contiguity (areas whose loaded boundaries share a point).',
       type: 'enum',
       choices: GI_STAR_NEIGHBOURS,
       default: GI_STAR_DEFAULTS.neighbours,
@@ -359,6 +506,15 @@ export const giStarMethod = defineMethod<GiStarOptions, GiStarResult>({
       type: 'number',
       minimum: DISTANCE_LIMITS[0],
       maximum: DISTANCE_LIMITS[1],
+    },
+    {
+      key: 'adjacency',
+      flag: 'adjacency',
+      description:
+        'With neighbours adjacency: a CSV with the header area,neighbour and one row per pair of adjacent areas ' +
+        '(a row with no neighbour for an area that has none); on the command line, the file name.',
+      type: 'string',
+      fromFile: true,
     },
     {
       key: 'permutations',
@@ -392,10 +548,17 @@ export const giStarMethod = defineMethod<GiStarOptions, GiStarResult>({
       parameters.neighbours === 'distance'
         ? `neighbours within ${parameters.distance} m`
         : `${parameters.rings} ring(s) of neighbours`
+    const areaNeighbourhood: Record<string, string> = {
+      distance: `centres within ${parameters.distance} m`,
+      adjacency: `the given adjacency, ${parameters.adjacency}`,
+      contiguity: 'areas whose boundaries touch (queen contiguity)',
+    }
     return [
-      parameters.unit === 'lsoa'
-        ? `${summary.cells} LSOAs with points, neighbours: centres within ${parameters.distance} m`
-        : `${summary.cells} H3 cells at resolution ${parameters.h3Resolution} (${summary.cellsWithPoints} with points), ${neighbourhood}`,
+      parameters.unit !== 'lsoa'
+        ? `${summary.cells} H3 cells at resolution ${parameters.h3Resolution} (${summary.cellsWithPoints} with points), ${neighbourhood}`
+        : parameters.neighbours === 'distance'
+          ? `${summary.cells} LSOAs with points, neighbours: ${areaNeighbourhood.distance}`
+          : `${summary.cells} areas (${summary.cellsWithPoints} with points), neighbours: ${areaNeighbourhood[parameters.neighbours]}`,
       `hot: ${classes['hot-99']} at 99%, ${classes['hot-95']} at 95%, ${classes['hot-90']} at 90% (FDR-adjusted)`,
       `cold: ${classes['cold-99']} at 99%, ${classes['cold-95']} at 95%, ${classes['cold-90']} at 90% (FDR-adjusted)`,
       parameters.permutations > 0

@@ -16,19 +16,25 @@ import {
   searchWindowDegrees,
   type DistanceMeasure,
 } from './distance.ts'
+import { alignUp, ensureBytes, SharedInt32List, sharedMemory } from './pair-memory.ts'
 
 /**
- * Close pairs in compressed rows: incidents are renumbered in grid order (`point[position]` is the
- * original index), and the pairs of position a are `second[k]`, k from `pairStart[a]` to
- * `pairStart[a + 1]` - 1, each with a greater position than a, so each unordered pair is stored once.
+ * Close pairs in runs: incidents are renumbered in grid order (`point[position]` is the original
+ * index); run r (`runs[4r]` to `runs[4r + 3]`) says that the pairs `first` to `end` − 1 join position a
+ * to a later position `second[k]` at a distance in space band s, so each unordered pair is stored once.
+ * Runs go by position, then space band. All of it lives in `memory` (gap-count-kernel.ts reads it
+ * there): `second` from byte 0, `runs` from `runsOffset`.
  */
 export interface ClosePairs {
   readonly point: Int32Array
-  readonly pairStart: Int32Array
+  readonly memory: WebAssembly.Memory
   readonly second: Int32Array
-  /** Space band index of each pair. */
-  readonly spaceBand: Uint16Array
+  readonly runs: Int32Array
+  readonly runsOffset: number
+  readonly runCount: number
   readonly count: number
+  /** Bytes of `memory` in use: other tables may follow from here. */
+  readonly usedBytes: number
 }
 
 export async function findClosePairs(
@@ -86,8 +92,14 @@ export async function findClosePairs(
   const forwardSteps = [1, columns - 1, columns, columns + 1]
   const neighbourFrom = new Int32Array(forwardSteps.length)
   const neighbourTo = new Int32Array(forwardSteps.length)
-  const pairStart = new Int32Array(size + 1)
-  const pairs = new PairBuffer()
+  const memory = sharedMemory()
+  const second = new SharedInt32List(
+    memory,
+    0,
+    (count) => `More than ${count.toLocaleString('en-GB')} pairs of incidents are closer than ${reach} m`,
+  )
+  const runs = new RunList()
+  const candidates = new Candidates(spaceBands.length - 1)
   let lastYield = performance.now()
   for (let run = 0; run < cellKeys.length; run++) {
     const runEnd = runStart[run + 1]!
@@ -97,7 +109,7 @@ export async function findClosePairs(
       neighbourTo[k] = neighbour >= 0 ? runStart[neighbour + 1]! : 0
     })
     for (let a = runStart[run]!; a < runEnd; a++) {
-      pairStart[a] = pairs.count
+      candidates.clear()
       const longitudeA = orderedLongitude[a]!
       const latitudeA = orderedLatitude[a]!
       const cosLatitudeA = cosLatitude ? cosLatitude[a]! : 0
@@ -121,9 +133,10 @@ export async function findClosePairs(
             distance = distanceBetween(longitudeA, latitudeA, orderedLongitude[b]!, orderedLatitude[b]!)
           }
           const band = bandIndex(spaceBands, distance)
-          if (band >= 0) pairs.push(b, band)
+          if (band >= 0) candidates.push(b, band)
         }
       }
+      candidates.appendRuns(a, second, runs)
     }
     if (performance.now() - lastYield > 50) {
       progress?.((run + 1) / cellKeys.length, 'close pairs')
@@ -132,8 +145,21 @@ export async function findClosePairs(
       lastYield = performance.now()
     }
   }
-  pairStart[size] = pairs.count
-  return { point, pairStart, second: pairs.second, spaceBand: pairs.spaceBand, count: pairs.count }
+  const runsOffset = alignUp(4 * second.count)
+  const runBytes = 16 * runs.count
+  ensureBytes(memory, runsOffset + runBytes, () => `${runs.count} runs of close pairs`)
+  const sharedRuns = new Int32Array(memory.buffer, runsOffset, 4 * runs.count)
+  sharedRuns.set(runs.values.subarray(0, 4 * runs.count))
+  return {
+    point,
+    memory,
+    second: second.values(),
+    runs: sharedRuns,
+    runsOffset,
+    runCount: runs.count,
+    count: second.count,
+    usedBytes: alignUp(runsOffset + runBytes),
+  }
 }
 
 /**
@@ -176,23 +202,70 @@ function gridOrder(longitude: Float64Array, latitude: Float64Array, day: Int32Ar
   return { point, cell, columns }
 }
 
-/** Grows by doubling: the number of close pairs is not known before the search. */
-class PairBuffer {
+/** The close pairs of one position, gathered in any order and appended to `second` grouped by space band. */
+class Candidates {
   count = 0
-  second = new Int32Array(4096)
-  spaceBand = new Uint16Array(4096)
+  second = new Int32Array(1024)
+  band = new Uint16Array(1024)
+  private readonly inBand: Int32Array
+  private grouped = new Int32Array(1024)
 
-  push(second: number, spaceBand: number) {
+  constructor(bandCount: number) {
+    this.inBand = new Int32Array(bandCount + 1)
+  }
+
+  clear() {
+    this.count = 0
+  }
+
+  push(second: number, band: number) {
     if (this.count === this.second.length) {
-      const second = new Int32Array(this.count * 2)
-      second.set(this.second)
-      this.second = second
-      const spaceBand = new Uint16Array(this.count * 2)
-      spaceBand.set(this.spaceBand)
-      this.spaceBand = spaceBand
+      const grownSecond = new Int32Array(2 * this.count)
+      grownSecond.set(this.second)
+      this.second = grownSecond
+      const grownBand = new Uint16Array(2 * this.count)
+      grownBand.set(this.band)
+      this.band = grownBand
+      this.grouped = new Int32Array(2 * this.count)
     }
     this.second[this.count] = second
-    this.spaceBand[this.count] = spaceBand
+    this.band[this.count] = band
     this.count++
+  }
+
+  /** A counting sort by band (keeping the order within a band), then one run per band that has pairs. */
+  appendRuns(position: number, second: SharedInt32List, runs: RunList) {
+    if (this.count === 0) return
+    const { inBand, grouped } = this
+    inBand.fill(0)
+    for (let k = 0; k < this.count; k++) inBand[this.band[k]! + 1]!++
+    for (let band = 1; band < inBand.length; band++) inBand[band]! += inBand[band - 1]!
+    const first = second.count
+    for (let band = 0; band < inBand.length - 1; band++) {
+      if (inBand[band + 1]! > inBand[band]!) {
+        runs.push(position, band, first + inBand[band]!, first + inBand[band + 1]!)
+      }
+    }
+    for (let k = 0; k < this.count; k++) grouped[inBand[this.band[k]!]!++] = this.second[k]!
+    second.pushAll(grouped, this.count)
+  }
+}
+
+/** Runs of 4 int32s (position, band, first pair, end pair), growing by doubling. */
+class RunList {
+  count = 0
+  values = new Int32Array(4096)
+
+  push(position: number, band: number, first: number, end: number) {
+    if (4 * this.count === this.values.length) {
+      const grown = new Int32Array(2 * this.values.length)
+      grown.set(this.values)
+      this.values = grown
+    }
+    const at = 4 * this.count++
+    this.values[at] = position
+    this.values[at + 1] = band
+    this.values[at + 2] = first
+    this.values[at + 3] = end
   }
 }

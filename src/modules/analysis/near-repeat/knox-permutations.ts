@@ -1,28 +1,83 @@
 /**
  * The Monte Carlo part of the Knox test, shared by the main thread and the worker threads.
  *
- * Permutations run in blocks of PERMUTATIONS_PER_BLOCK; block b draws from its own stream
- * (`new Xoshiro128StarStar(seed, b)`, SplitMix32 seeding) and starts from the incidents' own days, so a block's counts do
- * not depend on which thread runs it, nor on how many threads there are: the same seed gives
- * the same result however the run is spread.
+ * Permutations run in blocks of PERMUTATIONS_PER_BLOCK; block b draws from its own stream (the state of
+ * `new Xoshiro128StarStar(seed, b)`, SplitMix32 seeding) and starts from the incidents' own days, so a
+ * block's counts do not depend on which thread runs it, nor on how many threads there are: the same seed
+ * gives the same result however the run is spread.
+ *
+ * A block's 16 permutations are counted in one pass over the close pairs, by the WebAssembly kernel
+ * (gap-count-kernel.ts) when the days span at most MAXIMUM_DAY_SPAN and the time breaks give at most
+ * MAXIMUM_KERNEL_THRESHOLDS thresholds, else by countBlockInJavaScript. Both give the same counts.
  */
-import { Xoshiro128StarStar } from '../statistics/random.ts'
+import { splitMix32Seeding } from '../statistics/random.ts'
+import { shuffleDays } from './day-shuffle.ts'
+import {
+  DAY_BYTES_PER_POSITION,
+  gapCountKernel,
+  LANES,
+  MAXIMUM_DAY_SPAN,
+  RUN_BYTES,
+  type CountRuns,
+} from './gap-count-kernel.ts'
+import { alignUp, ensureBytes } from './pair-memory.ts'
 
-/** Also the number of permutations countBlockPairs counts in one pass over the pairs. */
-export const PERMUTATIONS_PER_BLOCK = 16
+export const PERMUTATIONS_PER_BLOCK = LANES
 
-/** What the Monte Carlo loop needs: plain typed arrays, so it can be handed to a worker thread. */
+/**
+ * CPU a pair and permutation of the kernel, 200,000 incidents: 0.23 ns with 4 thresholds, 0.48 ns with 8,
+ * 1.3 ns with 16, 1.8 ns with 32 (its counters no longer fit in registers); JavaScript's lookup, 2.5 ns
+ * however many.
+ */
+const MAXIMUM_KERNEL_THRESHOLDS = 32
+/**
+ * Runs per call of the kernel: V8 starts a WebAssembly function in its baseline compiler and switches to
+ * the optimised code (3 times as fast here) at a later call, so one call for a whole block would not.
+ */
+const RUNS_PER_CALL = 4096
+
+/**
+ * The time breaks as whole-day thresholds: a gap g lies in [b_t, b_(t+1)) exactly when
+ * T_t ≤ g < T_(t+1), with T_t = ⌈b_t⌉, capped at the largest gap + 1 (no gap reaches it).
+ */
+export interface TimeThresholds {
+  /** The distinct thresholds above 0, increasing: the kernel counts the gaps below each. */
+  readonly values: readonly number[]
+  /** For each time break, its threshold's index in `values`, or -1 for 0 (no gap is below it). */
+  readonly ofBreak: readonly number[]
+  /** Whether the WebAssembly kernel counts them (else JavaScript). */
+  readonly kernel: boolean
+}
+
+export function timeThresholds(timeBands: readonly number[], largestGap: number): TimeThresholds {
+  const capped = timeBands.map((limit) => Math.min(Math.ceil(limit), largestGap + 1))
+  const values = [...new Set(capped.filter((value) => value > 0))].sort((a, b) => a - b)
+  return {
+    values,
+    ofBreak: capped.map((value) => values.indexOf(value)),
+    kernel: largestGap <= MAXIMUM_DAY_SPAN && values.length <= MAXIMUM_KERNEL_THRESHOLDS,
+  }
+}
+
+/** What the Monte Carlo loop needs: plain values, so it can be handed to a worker thread. */
 export interface PermutationInput {
-  readonly pairStart: Int32Array
-  readonly second: Int32Array
-  readonly spaceBand: Uint16Array
-  /** Days in grid order (position a is the incident `point[a]`). */
+  /** Shared memory holding the close pairs: `second` from byte 0, the runs from `runsOffset` (ClosePairs). */
+  readonly memory: WebAssembly.Memory
+  readonly pairCount: number
+  readonly runsOffset: number
+  readonly runCount: number
+  /** Days in grid order (position a is the incident `point[a]`), less the earliest day. */
   readonly day: Int32Array
+  readonly thresholds: TimeThresholds
+  /** For JavaScript: the time band of each gap below its length (rowWidth − 1 for none). */
   readonly timeBandOfGap: Int32Array
   readonly rowWidth: number
   readonly observed: Int32Array
   readonly seed: number
   readonly permutations: number
+  /** Where in `memory` the threads' workspaces start (reserveWorkspaces), thread t's at t · workspaceBytes. */
+  readonly workspacesOffset: number
+  readonly workspaceBytes: number
 }
 
 /** Sums over permutations, per band pair: the counts, and how often a count reached the observed one. */
@@ -44,88 +99,150 @@ export function addTotals(into: PermutationTotals, from: PermutationTotals) {
   }
 }
 
+/**
+ * Bytes of one thread's workspace in the shared memory: its permuted days (16 int16 a position) and the
+ * kernel's counts; none when JavaScript counts.
+ */
+export function workspaceBytes(positions: number, spaceBandCount: number, thresholds: TimeThresholds) {
+  if (!thresholds.kernel) return 0
+  return (
+    alignUp(positions * DAY_BYTES_PER_POSITION) +
+    alignUp(spaceBandCount * thresholds.values.length * LANES * 4)
+  )
+}
+
+/** Grows the memory to hold `threads` workspaces; before any worker starts (they share the memory). */
+export function reserveWorkspaces(input: PermutationInput, threads: number) {
+  ensureBytes(
+    input.memory,
+    input.workspacesOffset + threads * input.workspaceBytes,
+    () => `The permutations' days for ${threads} threads`,
+  )
+}
+
+/** One thread's tables for runPermutationBlock, reused from block to block. */
+export interface Workspace {
+  readonly permutedDay: Int32Array
+  readonly blockDay: Int16Array | Int32Array
+  readonly counts: Int32Array
+  readonly countRuns: CountRuns | undefined
+  readonly daysOffset: number
+  readonly countsOffset: number
+}
+
+export function createWorkspace(input: PermutationInput, thread: number): Workspace {
+  const size = input.day.length
+  const spaceBandCount = input.observed.length / input.rowWidth
+  const { thresholds } = input
+  if (!thresholds.kernel) {
+    return {
+      permutedDay: new Int32Array(size),
+      blockDay: new Int32Array(size * LANES),
+      counts: new Int32Array(LANES * input.observed.length),
+      countRuns: undefined,
+      daysOffset: 0,
+      countsOffset: 0,
+    }
+  }
+  const daysOffset = input.workspacesOffset + thread * input.workspaceBytes
+  const countsOffset = daysOffset + alignUp(size * DAY_BYTES_PER_POSITION)
+  const { buffer } = input.memory
+  return {
+    permutedDay: new Int32Array(size),
+    blockDay: new Int16Array(buffer, daysOffset, size * LANES),
+    counts: new Int32Array(buffer, countsOffset, spaceBandCount * thresholds.values.length * LANES),
+    countRuns: gapCountKernel(thresholds.values, input.memory),
+    daysOffset,
+    countsOffset,
+  }
+}
+
 /** Runs the permutations of one block and adds them to `totals`. */
-export function runPermutationBlock(input: PermutationInput, block: number, totals: PermutationTotals) {
-  const random = new Xoshiro128StarStar(input.seed, block)
+export function runPermutationBlock(
+  input: PermutationInput,
+  block: number,
+  totals: PermutationTotals,
+  workspace: Workspace,
+) {
+  const { permutedDay, blockDay, counts, countRuns } = workspace
+  const words = new Int32Array(4)
+  splitMix32Seeding(input.seed, block, words)
   const size = input.day.length
   const first = block * PERMUTATIONS_PER_BLOCK
   const inBlock = Math.min(input.permutations, first + PERMUTATIONS_PER_BLOCK) - first
-  // The block's permutations side by side: blockDay[a * 16 + j] is position a's day in the block's
-  // permutation j, so that one pass over the pairs counts all of them (the pairs are read once
-  // per block rather than once per permutation). A short last block leaves slots at 0, counted unused.
-  const blockDay = new Int32Array(size * PERMUTATIONS_PER_BLOCK)
-  const permutedDay = Int32Array.from(input.day)
+  // The block's permutations side by side: blockDay[a · 16 + j] is position a's day in permutation j.
+  // A short last block leaves the other lanes as they were: they are counted, not used.
+  permutedDay.set(input.day)
   for (let j = 0; j < inBlock; j++) {
     // Shuffling the previous permutation again is still a uniform random permutation.
-    random.shuffle(permutedDay)
-    for (let a = 0; a < size; a++) blockDay[a * PERMUTATIONS_PER_BLOCK + j] = permutedDay[a]!
+    shuffleDays(permutedDay, words)
+    for (let a = 0; a < size; a++) blockDay[a * LANES + j] = permutedDay[a]!
   }
-  const stride = input.observed.length
-  const counts = new Int32Array(PERMUTATIONS_PER_BLOCK * stride)
-  countBlockPairs(input, blockDay, counts)
+  const { observed, rowWidth } = input
+  const add = (band: number, count: number) => {
+    totals.countSum[band]! += count
+    if (count >= observed[band]!) totals.atLeastObserved[band]!++
+  }
+  const spaceBandCount = observed.length / rowWidth
+  if (!countRuns) {
+    counts.fill(0)
+    countBlockInJavaScript(input, blockDay, counts)
+    for (let j = 0; j < inBlock; j++) {
+      for (let s = 0; s < spaceBandCount; s++) {
+        for (let t = 0; t < rowWidth - 1; t++)
+          add(s * rowWidth + t, counts[j * observed.length + s * rowWidth + t]!)
+      }
+    }
+    return
+  }
+  counts.fill(0)
+  const { runsOffset, runCount } = input
+  for (let run = 0; run < runCount; run += RUNS_PER_CALL) {
+    const end = Math.min(runCount, run + RUNS_PER_CALL)
+    countRuns(
+      runsOffset + run * RUN_BYTES,
+      runsOffset + end * RUN_BYTES,
+      0,
+      workspace.daysOffset,
+      workspace.countsOffset,
+    )
+  }
+  const { ofBreak, values } = input.thresholds
+  const below = (s: number, threshold: number, j: number) =>
+    threshold < 0 ? 0 : counts[(s * values.length + threshold) * LANES + j]!
   for (let j = 0; j < inBlock; j++) {
-    for (let band = 0; band < stride; band++) {
-      const count = counts[j * stride + band]!
-      totals.countSum[band]! += count
-      if (count >= input.observed[band]!) totals.atLeastObserved[band]!++
+    for (let s = 0; s < spaceBandCount; s++) {
+      for (let t = 0; t < rowWidth - 1; t++) {
+        add(s * rowWidth + t, below(s, ofBreak[t + 1]!, j) - below(s, ofBreak[t]!, j))
+      }
     }
   }
 }
 
 /**
- * countPairs for the 16 permutations of a block at once: `counts` holds one table per permutation
- * (j * observed.length onwards). Written without branches, and with the 16 permutations spelt out
- * because V8 does not unroll loops: measured 1.5 to 1.8 times as fast as one permutation at a
- * time, with the same counts. Gaps from the end of the lookup on go to the row's last column (not
- * reported, like the gaps inside the last break that fall in no band), instead of being skipped.
+ * The kernel's work in JavaScript, for days that span more than MAXIMUM_DAY_SPAN or many time bands:
+ * counts[j · observed.length + s · rowWidth + t] for permutation j, by the time band of each gap.
  */
-function countBlockPairs(input: PermutationInput, blockDay: Int32Array, counts: Int32Array) {
-  const { pairStart, second, spaceBand, timeBandOfGap, rowWidth } = input
+function countBlockInJavaScript(
+  input: PermutationInput,
+  blockDay: Int16Array | Int32Array,
+  counts: Int32Array,
+) {
+  const { timeBandOfGap, rowWidth, runCount } = input
   const stride = input.observed.length
   const limit = timeBandOfGap.length
-  const lookup = new Int32Array(limit + 1)
-  lookup.set(timeBandOfGap)
-  lookup[limit] = rowWidth - 1
-  const size = pairStart.length - 1
-  for (let a = 0; a < size; a++) {
-    const dayA = a * PERMUTATIONS_PER_BLOCK
-    const end = pairStart[a + 1]!
-    for (let k = pairStart[a]!; k < end; k++) {
-      const dayB = second[k]! * PERMUTATIONS_PER_BLOCK
-      const row = spaceBand[k]! * rowWidth
-      // gap - limit, then min(gap, limit) without a branch (most pairs lie beyond the last time band).
-      let gap = Math.abs(blockDay[dayA]! - blockDay[dayB]!) - limit
-      counts[row + lookup[(gap & (gap >> 31)) + limit]!]!++
-      gap = Math.abs(blockDay[dayA + 1]! - blockDay[dayB + 1]!) - limit
-      counts[row + stride + lookup[(gap & (gap >> 31)) + limit]!]!++
-      gap = Math.abs(blockDay[dayA + 2]! - blockDay[dayB + 2]!) - limit
-      counts[row + 2 * stride + lookup[(gap & (gap >> 31)) + limit]!]!++
-      gap = Math.abs(blockDay[dayA + 3]! - blockDay[dayB + 3]!) - limit
-      counts[row + 3 * stride + lookup[(gap & (gap >> 31)) + limit]!]!++
-      gap = Math.abs(blockDay[dayA + 4]! - blockDay[dayB + 4]!) - limit
-      counts[row + 4 * stride + lookup[(gap & (gap >> 31)) + limit]!]!++
-      gap = Math.abs(blockDay[dayA + 5]! - blockDay[dayB + 5]!) - limit
-      counts[row + 5 * stride + lookup[(gap & (gap >> 31)) + limit]!]!++
-      gap = Math.abs(blockDay[dayA + 6]! - blockDay[dayB + 6]!) - limit
-      counts[row + 6 * stride + lookup[(gap & (gap >> 31)) + limit]!]!++
-      gap = Math.abs(blockDay[dayA + 7]! - blockDay[dayB + 7]!) - limit
-      counts[row + 7 * stride + lookup[(gap & (gap >> 31)) + limit]!]!++
-      gap = Math.abs(blockDay[dayA + 8]! - blockDay[dayB + 8]!) - limit
-      counts[row + 8 * stride + lookup[(gap & (gap >> 31)) + limit]!]!++
-      gap = Math.abs(blockDay[dayA + 9]! - blockDay[dayB + 9]!) - limit
-      counts[row + 9 * stride + lookup[(gap & (gap >> 31)) + limit]!]!++
-      gap = Math.abs(blockDay[dayA + 10]! - blockDay[dayB + 10]!) - limit
-      counts[row + 10 * stride + lookup[(gap & (gap >> 31)) + limit]!]!++
-      gap = Math.abs(blockDay[dayA + 11]! - blockDay[dayB + 11]!) - limit
-      counts[row + 11 * stride + lookup[(gap & (gap >> 31)) + limit]!]!++
-      gap = Math.abs(blockDay[dayA + 12]! - blockDay[dayB + 12]!) - limit
-      counts[row + 12 * stride + lookup[(gap & (gap >> 31)) + limit]!]!++
-      gap = Math.abs(blockDay[dayA + 13]! - blockDay[dayB + 13]!) - limit
-      counts[row + 13 * stride + lookup[(gap & (gap >> 31)) + limit]!]!++
-      gap = Math.abs(blockDay[dayA + 14]! - blockDay[dayB + 14]!) - limit
-      counts[row + 14 * stride + lookup[(gap & (gap >> 31)) + limit]!]!++
-      gap = Math.abs(blockDay[dayA + 15]! - blockDay[dayB + 15]!) - limit
-      counts[row + 15 * stride + lookup[(gap & (gap >> 31)) + limit]!]!++
+  const runs = new Int32Array(input.memory.buffer, input.runsOffset, 4 * runCount)
+  const second = new Int32Array(input.memory.buffer, 0, input.pairCount)
+  for (let run = 0; run < runCount; run++) {
+    const dayA = runs[4 * run]! * LANES
+    const row = runs[4 * run + 1]! * rowWidth
+    const end = runs[4 * run + 3]!
+    for (let k = runs[4 * run + 2]!; k < end; k++) {
+      const dayB = second[k]! * LANES
+      for (let j = 0; j < LANES; j++) {
+        const gap = Math.abs(blockDay[dayA + j]! - blockDay[dayB + j]!)
+        if (gap < limit) counts[j * stride + row + timeBandOfGap[gap]!]!++
+      }
     }
   }
 }
@@ -133,30 +250,23 @@ function countBlockPairs(input: PermutationInput, blockDay: Int32Array, counts: 
 /**
  * Adds each pair's band pair to `counts`, in rows of one space band with a column per time band
  * and a last column for gaps inside the last break that fall in no band (not reported).
- * Gaps from the end of the lookup on are skipped: most pairs, so the branch is cheap to predict.
  */
 export function countPairs(
-  input: Pick<PermutationInput, 'pairStart' | 'second' | 'spaceBand' | 'timeBandOfGap' | 'rowWidth'>,
+  pairs: { readonly runs: Int32Array; readonly runCount: number; readonly second: Int32Array },
+  timeBandOfGap: Int32Array,
+  rowWidth: number,
   day: Int32Array,
   counts: Int32Array,
 ) {
-  const { pairStart, second, spaceBand, timeBandOfGap, rowWidth } = input
+  const { runs, runCount, second } = pairs
   const gapLimit = timeBandOfGap.length
-  const size = pairStart.length - 1
-  for (let a = 0; a < size; a++) {
-    const dayA = day[a]!
-    const end = pairStart[a + 1]!
-    for (let k = pairStart[a]!; k < end; k++) {
+  for (let run = 0; run < runCount; run++) {
+    const dayA = day[runs[4 * run]!]!
+    const row = runs[4 * run + 1]! * rowWidth
+    const end = runs[4 * run + 3]!
+    for (let k = runs[4 * run + 2]!; k < end; k++) {
       const gap = Math.abs(dayA - day[second[k]!]!)
-      if (gap < gapLimit) counts[spaceBand[k]! * rowWidth + timeBandOfGap[gap]!]!++
+      if (gap < gapLimit) counts[row + timeBandOfGap[gap]!]!++
     }
   }
-}
-
-/** Copies a typed array into shared memory, so worker threads read it without a copy each. */
-export function shared<T extends Int32Array | Uint16Array>(values: T, length = values.length): T {
-  const Constructor = values.constructor as new (buffer: SharedArrayBuffer) => T
-  const copy = new Constructor(new SharedArrayBuffer(length * values.BYTES_PER_ELEMENT))
-  copy.set(values.subarray(0, length))
-  return copy
 }

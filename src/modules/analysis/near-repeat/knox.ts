@@ -7,7 +7,8 @@
  *
  * Speed: only pairs closer than the largest space band can ever be counted, and a permutation of
  * days does not move incidents, so those pairs are found once with a grid search and their space
- * band stored; each permutation then only looks up the time band of those pairs.
+ * band stored; each permutation then only compares the days of those pairs, 16 permutations a pass
+ * in WebAssembly (knox-permutations.ts, gap-count-kernel.ts).
  */
 import { availableParallelism } from 'node:os'
 import { invalid } from '../../../errors.ts'
@@ -15,7 +16,13 @@ import type { ProgressReporter } from '../method.ts'
 import { bandIndex, bandProblem } from './bands.ts'
 import { findClosePairs } from './close-pairs.ts'
 import { DISTANCE_MEASURES, type DistanceMeasure } from './distance.ts'
-import { blockCount, countPairs, type PermutationInput } from './knox-permutations.ts'
+import {
+  blockCount,
+  countPairs,
+  timeThresholds,
+  workspaceBytes,
+  type PermutationInput,
+} from './knox-permutations.ts'
 import { permuteHere, permuteInWorkers } from './permutation-runner.ts'
 
 export interface KnoxOptions {
@@ -30,7 +37,8 @@ export interface KnoxOptions {
   readonly distance?: DistanceMeasure
   /**
    * Worker threads for the permutations: by default one per core when the run is long enough to
-   * gain from them (close pairs × permutations ≥ 200 million), else none (1).
+   * gain from them (close pairs × permutations ≥ 2 billion, about half a second in one thread, which
+   * is what starting the workers costs), else none (1).
    */
   readonly threads?: number
   readonly progress?: ProgressReporter
@@ -66,7 +74,7 @@ export interface KnoxResult {
 export const DEFAULT_PERMUTATIONS = 999
 export const DEFAULT_SEED = 1
 export const MAXIMUM_PERMUTATIONS = 99_999
-const WORKER_THRESHOLD = 200_000_000
+const WORKER_THRESHOLD = 2_000_000_000
 /** Keeps the count tables small and the band index within 16 bits. */
 export const MAXIMUM_BREAK_POINTS = 100
 
@@ -140,24 +148,31 @@ export async function knoxTest(
   )
   const orderedDay = new Int32Array(size)
   for (let position = 0; position < size; position++) orderedDay[position] = day[pairs.point[position]!]!
-  const timeBandOfGap = timeBandLookup(timeBands, orderedDay)
+  const { earliest, latest } = dayRange(orderedDay)
+  const timeBandOfGap = timeBandLookup(timeBands, latest - earliest)
 
   // Counts in rows of one space band: a column per time band and one for pairs not counted.
   const rowWidth = timeBands.length
-  const bandCount = (spaceBands.length - 1) * rowWidth
+  const spaceBandCount = spaceBands.length - 1
+  const bandCount = spaceBandCount * rowWidth
   const observed = new Int32Array(bandCount)
-  countPairs({ ...pairs, timeBandOfGap, rowWidth }, orderedDay, observed)
+  countPairs(pairs, timeBandOfGap, rowWidth, orderedDay, observed)
 
+  const thresholds = timeThresholds(timeBands, latest - earliest)
   const input: PermutationInput = {
-    pairStart: pairs.pairStart,
-    second: pairs.second,
-    spaceBand: pairs.spaceBand,
-    day: orderedDay,
+    memory: pairs.memory,
+    pairCount: pairs.count,
+    runsOffset: pairs.runsOffset,
+    runCount: pairs.runCount,
+    day: orderedDay.map((value) => value - earliest),
+    thresholds,
     timeBandOfGap,
     rowWidth,
     observed,
     seed,
     permutations,
+    workspacesOffset: pairs.usedBytes,
+    workspaceBytes: workspaceBytes(size, spaceBandCount, thresholds),
   }
   const threads = Math.min(
     blockCount(permutations),
@@ -167,7 +182,7 @@ export async function knoxTest(
     progress?.(0.1 + (0.9 * done) / blockCount(permutations), 'permutations')
   const totals =
     threads > 1
-      ? await permuteInWorkers(input, pairs.count, threads, reportBlocks, signal)
+      ? await permuteInWorkers(input, threads, reportBlocks, signal)
       : await permuteHere(input, reportBlocks, signal)
   const { countSum, atLeastObserved } = totals
   progress?.(1, 'permutations')
@@ -190,18 +205,21 @@ export async function knoxTest(
   return { bands, pointCount: size, closePairCount: pairs.count, permutations, seed, distance }
 }
 
+function dayRange(days: Int32Array) {
+  let earliest = Infinity
+  let latest = -Infinity
+  for (const value of days) {
+    if (value < earliest) earliest = value
+    if (value > latest) latest = value
+  }
+  return days.length > 0 ? { earliest, latest } : { earliest: 0, latest: 0 }
+}
+
 /**
  * The time band of every whole-day gap below the last time break that can occur in the data;
  * gaps in no band get the "not reported" column (the number of time bands).
  */
-function timeBandLookup(timeBands: readonly number[], pointDay: Int32Array): Int32Array {
-  let earliest = Infinity
-  let latest = -Infinity
-  for (const value of pointDay) {
-    if (value < earliest) earliest = value
-    if (value > latest) latest = value
-  }
-  const largestGap = pointDay.length > 0 ? latest - earliest : 0
+function timeBandLookup(timeBands: readonly number[], largestGap: number): Int32Array {
   const length = Math.min(Math.ceil(timeBands[timeBands.length - 1]!), largestGap + 1)
   const notReported = timeBands.length - 1
   const lookup = new Int32Array(length)

@@ -7,9 +7,10 @@ import { Worker } from 'node:worker_threads'
 import {
   addTotals,
   blockCount,
+  createWorkspace,
   emptyTotals,
+  reserveWorkspaces,
   runPermutationBlock,
-  shared,
   type PermutationInput,
   type PermutationTotals,
 } from './knox-permutations.ts'
@@ -21,10 +22,12 @@ export async function permuteHere(
   signal: AbortSignal | undefined,
 ): Promise<PermutationTotals> {
   const totals = emptyTotals(input.observed.length)
+  reserveWorkspaces(input, 1)
+  const workspace = createWorkspace(input, 0)
   let lastYield = performance.now()
   const blocks = blockCount(input.permutations)
   for (let block = 0; block < blocks; block++) {
-    runPermutationBlock(input, block, totals)
+    runPermutationBlock(input, block, totals, workspace)
     if (performance.now() - lastYield > 50) {
       reportBlocks(block + 1)
       await yieldToEventLoop()
@@ -44,23 +47,17 @@ const workerBootstrap = () =>
   `.then(({ register }) => { register(); return import(${JSON.stringify(import.meta.resolve('./knox-worker.ts'))}) })`
 
 /**
- * Spreads the permutation blocks over worker threads (block b to thread b mod threads), with the
- * pairs in shared memory. The result is the same as in one thread (see knox-permutations.ts).
+ * Spreads the permutation blocks over worker threads (block b to thread b mod threads), which share
+ * the pairs' memory, each with its own workspace in it. The result is the same as in one thread (see
+ * knox-permutations.ts).
  */
 export function permuteInWorkers(
   input: PermutationInput,
-  pairCount: number,
   threads: number,
   reportBlocks: (done: number) => void,
   signal: AbortSignal | undefined,
 ): Promise<PermutationTotals> {
-  const sharedInput: PermutationInput = {
-    ...input,
-    pairStart: shared(input.pairStart),
-    second: shared(input.second, pairCount),
-    spaceBand: shared(input.spaceBand, pairCount),
-    day: shared(input.day),
-  }
+  reserveWorkspaces(input, threads)
   const blocks = blockCount(input.permutations)
   const totals = emptyTotals(input.observed.length)
   const bootstrap = workerBootstrap()
@@ -80,7 +77,7 @@ export function permuteInWorkers(
       for (let block = thread; block < blocks; block += threads) assigned.push(block)
       const worker = new Worker(bootstrap, {
         eval: true,
-        workerData: { input: sharedInput, blocks: assigned },
+        workerData: { input, thread, blocks: assigned },
       })
       workers.push(worker)
       worker.on('message', (message: { block?: number; totals?: PermutationTotals }) => {

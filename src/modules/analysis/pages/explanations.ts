@@ -45,7 +45,7 @@ const GI_STAR: MethodExplanation = {
     },
     {
       options: ['unit'],
-      text: 'Unit h3: places are hexagonal cells. Choose lsoa to compare Lower layer Super Output Areas instead, with neighbours by distance.',
+      text: 'Unit h3: places are hexagonal cells. Choose lsoa to compare Lower layer Super Output Areas (or the areas of the level you group by) instead, with neighbours by distance, by an adjacency file, or by the areas whose boundaries touch.',
     },
     { options: ['rings'], text: 'Rings 1: a cell’s patch is the cell itself and the six cells touching it.' },
     {
@@ -246,6 +246,10 @@ const EMERGING_HOTSPOTS: MethodExplanation = {
     {
       options: ['weighted'],
       text: 'Weighted No: each incident counts once. Choose Yes to weigh each by the harm of its crime type.',
+    },
+    {
+      options: ['fdr'],
+      text: 'FDR No: each cell-month is tested on its own. Choose Yes to adjust each month’s p-values for the number of cells tested (Benjamini-Hochberg), so fewer flukes are called hot or cold spots.',
     },
   ],
   cautions: [

@@ -18,7 +18,11 @@ import { parseMethodOptions } from '../options.ts'
 import { cancelAnalysisRun, startAnalysisRun } from '../runs/analysis-run.ts'
 import { findAnalysisRun, type AnalysisRunRecord } from '../runs/queries.ts'
 import { listAnalysisRuns } from '../runs/run-list.ts'
+import type { CountsResult } from '../counts/counts-method.ts'
+import { countsPublication } from '../publication/counts-publication.ts'
+import { publicationCsv } from '../publication/publication-csv.ts'
 import { methodExplanation } from './explanations.ts'
+import { publicationLink, thresholdFromQuery } from './publication-download.ts'
 import { filterFields, optionFields, runRow, runStatus } from './presenters.ts'
 import { csvCell, resultFeatures, resultTable, resultView } from './result-view.ts'
 
@@ -145,6 +149,7 @@ export function registerAnalysisPagesRoutes(app: FastifyInstance): void {
         view,
         mayCancel: mayRun(request) && (run.status === 'queued' || run.status === 'running'),
         geojsonUrl: `/analysis/runs/${run.id}/map.geojson`,
+        publication: publicationLink(run),
         explanation: methodExplanation(run.method),
       })
     },
@@ -210,6 +215,44 @@ export function registerAnalysisPagesRoutes(app: FastifyInstance): void {
         table.columns.map((column) => column.key),
         table.rows.map((row) => row.map(csvCell)),
       )
+    },
+  })
+
+  // The table fit to publish beyond signed-in staff: small counts suppressed (checklist C7).
+  route.get('/analysis/runs/:id/publication.csv', {
+    permission: 'analysis:read',
+    dataClass: 'incidents',
+    handler: async (request, reply) => {
+      const run = await visibleRun(request)
+      const link = run && publicationLink(run)
+      if (!run || !link) return notFound(request, reply, 'Publishable table not found')
+      if (link.problem)
+        return sendProblem(
+          request,
+          reply,
+          422,
+          'invalid',
+          'This result is too fine to publish',
+          [link.problem],
+          { h3Resolution: link.problem },
+        )
+      const { threshold, problem } = thresholdFromQuery(request.query)
+      if (problem)
+        return sendProblem(request, reply, 400, 'invalid', 'The threshold is not valid', [problem], {
+          threshold: problem,
+        })
+      const publication = countsPublication(run.result as CountsResult, {
+        threshold,
+        source: `analysis run ${run.id}; data version ${run.dataVersion}`,
+      })
+      const csv = publicationCsv(publication)
+      return sendDownload(reply, {
+        fileName: `${run.method}-run-${run.id}-publishable-k${publication.threshold}.csv`,
+        contentType: 'text/csv; charset=utf-8',
+        chunks: (async function* () {
+          yield csv
+        })(),
+      })
     },
   })
 

@@ -8,6 +8,7 @@ import {
   type IncidentFilter,
 } from '../../data-hub/index.ts'
 import type { PointSet } from '../method.ts'
+import { areaContiguity } from './area-contiguity.ts'
 import { PointSetBuilder } from './point-set-builder.ts'
 
 /** Rows per query: the points are read a page at a time in id order into typed arrays. */
@@ -22,6 +23,8 @@ export interface IncidentPoints {
 export interface IncidentPointsOptions {
   /** The level of the areas the points carry; 'lsoa' (the incident's own LSOA code) by default. */
   areaLevel?: AreaLevel
+  /** Also work out which areas of the level touch, from their boundaries (Gi* by contiguity only: it costs). */
+  contiguity?: boolean
 }
 
 /**
@@ -82,7 +85,8 @@ async function populationsAtLevel(
  * otherwise the first day of its month, its category code, its harm weight and its area: its LSOA
  * code by default, or the code of the area at `areaLevel` that holds it ('' when none). The
  * population of those areas is added where it is known (within the filter's area, when it names
- * one), for rates per 1,000 residents.
+ * one), for rates per 1,000 residents; and when areas of the level have boundaries, which of them
+ * touch (for hotspots by contiguity).
  */
 export async function loadIncidentPoints(
   db: Kysely<Database>,
@@ -130,12 +134,14 @@ export async function loadIncidentPoints(
     level === 'lsoa'
       ? await areaPopulations(db, { level: 'lsoa', withinArea: filter.area })
       : await populationsAtLevel(db, level, filter.area)
+  const contiguity = options.contiguity ? await areaContiguity(db, level, filter.area) : null
   const built = builder.build()
   // Every incident has an area (perhaps ''), so the points carry areas even when none was read.
   const points = {
     ...built,
     area: built.area ?? new Array<string>(built.size).fill(''),
     ...(Object.keys(population).length > 0 ? { areaPopulation: population } : {}),
+    ...(contiguity ? { areaContiguity: contiguity } : {}),
   }
   const withoutLocation = (await countIncidents(db, filter)) - points.size
   return { points, withoutLocation }

@@ -5,9 +5,10 @@ import type { Database } from '../../../db/schema.ts'
 import { DomainError, notFound } from '../../../errors.ts'
 import type { AreaLevel, IncidentFilter } from '../../data-hub/index.ts'
 import type { PointSet, ProgressReporter } from '../method.ts'
-import type { AnyAnalysisMethod } from '../methods.ts'
+import { methodByName, type AnyAnalysisMethod } from '../methods.ts'
 import type { MethodOptions } from '../options.ts'
 import { loadIncidentPoints } from '../points/incident-points.ts'
+import { computeInWorker } from './compute-in-worker.ts'
 import { dataVersion, fileDataVersion } from './data-version.ts'
 import {
   findAnalysisRun,
@@ -26,8 +27,11 @@ import {
  * An analysis run: a method over points from the database (a filter) or from a file, recorded
  * with its parameters, the data version it read, its progress, duration and result. A completed
  * run with the same method, parameters, filter and data version is returned instead of computing
- * again. The method runs in this process; progress is written at most every PROGRESS_INTERVAL_MS,
- * and a cancelled run stops at its next progress report. While it runs, its process writes a
+ * again. A method of the registry (methods.ts) computes in a worker thread (compute-in-worker.ts),
+ * so that the event loop stays free for requests, the heartbeat and a cancel, which terminates the
+ * worker at once; any other method (a test's own) runs in this thread, as the worker finds methods
+ * by name only, and a cancel stops it at its next progress report. Progress is written at most
+ * every PROGRESS_INTERVAL_MS. While a run works, its process writes a
  * heartbeat every HEARTBEAT_INTERVAL_MS, so a run whose process has ended is seen as stale
  * (STALE_AFTER_SECONDS in queries.ts) and marked failed when next read.
  */
@@ -160,7 +164,11 @@ async function execute(
         .setIsolationLevel('repeatable read')
         .execute(async (trx) => ({
           version: await dataVersion(trx, input.filter),
-          incidents: await loadIncidentPoints(trx, input.filter, { areaLevel: input.areaLevel ?? 'lsoa' }),
+          incidents: await loadIncidentPoints(trx, input.filter, {
+            areaLevel: input.areaLevel ?? 'lsoa',
+            // Boundaries are read and compared only for the one choice that needs them.
+            contiguity: (options as Record<string, unknown>).neighbours === 'contiguity',
+          }),
         }))
       points = read.incidents.points
       version = read.version.version
@@ -185,7 +193,18 @@ async function execute(
     const progress = progressWriter(db, id, controller, request.onProgress)
     let result: unknown
     try {
-      result = await method.run(points, options, { progress: progress.report, signal: controller.signal })
+      const context = { progress: progress.report, signal: controller.signal }
+      result =
+        methodByName(method.name) === method
+          ? await computeInWorker({
+              method: method.name,
+              options,
+              points,
+              // Points read for this run are this run's to give away; a file's belong to the caller.
+              transferPoints: input.kind === 'database',
+              ...context,
+            })
+          : await method.run(points, options, context)
     } finally {
       await progress.settled()
     }
