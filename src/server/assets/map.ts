@@ -1,4 +1,5 @@
-// The map page's island: draws the counts of the page's table as H3 hexagons with MapLibre.
+// The map island: draws the page's table as coloured polygons with MapLibre (H3 hexagons, or the
+// boundaries of areas loaded with `upstream areas load`; each feature carries its colour).
 // Nothing is fetched but this server's GeoJSON: no tiles, glyphs or sprites (the style has no
 // text or icons). Without JavaScript, or if anything here fails, the table is the page.
 import { Map as MapLibreMap, NavigationControl, setWorkerUrl, type StyleSpecification } from 'maplibre-gl'

@@ -9,7 +9,8 @@ import { startServerProcess, type ServerProcess } from '../../../../test/server-
  * An analyst runs analyses over the demo's incidents (the City of London police.uk street files
  * of April and May 2023, loaded by the development server): chooses a method, gets a bad value
  * back on the form, follows the run to its end with and without JavaScript, and reads the result
- * on the map and in the table. Every page reached passes axe.
+ * on the map and in the table, by H3 cell and by the demo's neighbourhoods (whose boundaries the
+ * server loads). Every page reached passes axe.
  */
 let server: ServerProcess
 let browser: Browser
@@ -207,6 +208,58 @@ describe('the analysis pages', { timeout: JOURNEYS_TIMEOUT_MS }, () => {
       assert.equal(await page.locator('#incident-map').isVisible(), false, 'no empty map box')
       assert.ok((await resultRows(browsing)).length > 0)
       assert.match(await page.locator('#result-explanation').innerText(), /not-significant/)
+    }))
+
+  test('counts grouped by neighbourhood are drawn as the neighbourhoods, with the figures of the table', () =>
+    WatchedBrowsing.during(browser, server.url, { javaScriptEnabled: true }, async (browsing) => {
+      const { page } = browsing
+      await signInAsAnalyst(browsing)
+      await openMethod(browsing, 'Counts and harm')
+      await page.locator('select[name="unit"]').selectOption('lsoa')
+      await page.locator('select[name="areaLevel"]').selectOption('neighbourhood')
+      await submitForm(browsing)
+      assert.match(page.url(), RUN_PAGE)
+      await waitForTheEnd(browsing)
+      assert.equal(await runStatus(browsing), 'Completed')
+      await page.locator('#incident-map[data-map-state="drawn"]').waitFor({ timeout: 30_000 })
+      await browsing.checkPage()
+
+      assert.match(await page.locator('#map-description').innerText(), /the areas' boundaries/)
+      const canvas = page.locator('#incident-map canvas')
+      const box = await canvas.boundingBox()
+      assert.ok(box && box.width > 100 && box.height > 100, 'the map canvas is on the page')
+      assert.match((await canvas.getAttribute('aria-label')) ?? '', /same figures are in the table/)
+      assert.ok((await page.locator('#map-legend li').count()) > 0, 'a legend')
+
+      const rows = await resultRows(browsing)
+      assert.equal((await columnLabels(browsing))[0], 'Area')
+      assert.ok(rows.length > 1 && rows.every((row) => /^DEMO-N\d$/.test(row[0]!)), 'the demo neighbourhoods')
+      const href = (await page.locator('#result-geojson').getAttribute('href'))!
+      const collection = (await (await browsing.context.request.get(`${server.url}${href}`)).json()) as {
+        features: { geometry: { type: string }; properties: Record<string, string> }[]
+      }
+      assert.deepEqual(
+        collection.features.map((feature) => [
+          feature.geometry.type,
+          feature.properties.area,
+          feature.properties.count,
+        ]),
+        rows.map((row) => ['Polygon', row[0], row[1]]),
+        'each neighbourhood drawn with its count',
+      )
+
+      // By LSOA, which police.uk gives no polygons for: no empty map, but how to load boundaries.
+      await openMethod(browsing, 'Counts and harm')
+      await page.locator('select[name="unit"]').selectOption('lsoa')
+      await submitForm(browsing)
+      await waitForTheEnd(browsing)
+      await browsing.checkPage()
+      assert.equal(await page.locator('#incident-map').count(), 0, 'no map')
+      assert.match(
+        await page.locator('#map-no-boundaries').innerText(),
+        /upstream areas load FILE\.geojson --level lsoa/,
+      )
+      assert.ok((await resultRows(browsing)).length > 0)
     }))
 
   test('a counts run shows its map and table, and a near-repeat run its table alone', () =>

@@ -1,9 +1,11 @@
 import { cellToBoundary, isValidCell } from 'h3-js'
+import type { AreaBoundaries, AreaShape } from './area-boundaries.ts'
 
 /**
  * What a run's page shows of its result: the few figures that sum it up, one table of its rows
  * (every method's result has one list a reviewer reads line by line), and, where the rows are H3
- * cells, the same rows as map features coloured by the column the legend names.
+ * cells, or areas with a loaded boundary, the same rows as map features coloured by the column the
+ * legend names.
  */
 
 export interface ResultColumn {
@@ -26,8 +28,19 @@ export interface ResultView {
   rowCount: number
   /** The rows are cut at ROW_LIMIT on the page; the downloads hold them all. */
   truncated: boolean
-  map?: { legendTitle: string; legend: LegendEntry[] }
+  map?: {
+    legendTitle: string
+    legend: LegendEntry[]
+    /** What the features are: H3 hexagons, or the areas' own boundaries. */
+    shapes: 'hexagons' | 'areas'
+    /** Areas of the table with no boundary loaded: not on the map (the first MISSING_LISTED of them). */
+    missing: { count: number; listed: string[] }
+  }
+  /** The rows are areas and not one has a boundary: no map, and how to load them. */
+  noBoundaries?: { level: string; command: string }
 }
+
+export const MISSING_LISTED = 20
 
 export const ROW_LIMIT = 500
 
@@ -187,7 +200,8 @@ function rowsOf(result: unknown, keys: string | readonly string[]): Record<strin
   }
   // A method without a declared view: its first list of objects.
   for (const candidate of Object.values(record)) {
-    if (Array.isArray(candidate) && candidate.length && isRow(candidate[0])) return candidate as never
+    if (Array.isArray(candidate) && candidate.length && isRow(candidate[0]))
+      return candidate.filter(isRow) as never
   }
   return []
 }
@@ -196,6 +210,16 @@ function sequentialClasses(values: number[]): { to: number; colour: string }[] {
   const max = Math.max(0, ...values)
   if (max <= 0) return []
   return SEQUENTIAL.map((colour, i) => ({ to: (max * (i + 1)) / SEQUENTIAL.length, colour }))
+}
+
+/** The legend of sequential classes; when every value is 0, the one class areas are drawn in. */
+function sequentialLegend(values: number[]): LegendEntry[] {
+  const classes = sequentialClasses(values)
+  if (classes.length === 0) return [{ value: '0', colour: SEQUENTIAL[0]! }]
+  return classes.map((c, i, all) => ({
+    value: `${i === 0 ? 'up to' : `${number.format(all[i - 1]!.to)} to`} ${number.format(c.to)}`,
+    colour: c.colour,
+  }))
 }
 
 /** The result's rows with every column, values as they are: for the CSV download and the page. */
@@ -224,7 +248,49 @@ export function csvCell(value: unknown): string | number | null {
   return String(value)
 }
 
-export function resultView(methodName: string, result: unknown): ResultView {
+/**
+ * The rows' area codes when the rows are areas that a map could draw: a method with a map colour,
+ * rows keyed by `area` (not by H3 `cell`), one row per area. Undefined otherwise.
+ */
+export function areaKeysOf(methodName: string, result: unknown): string[] | undefined {
+  const view = VIEWS[methodName]
+  if (!view?.colour) return undefined
+  const rows = rowsOf(result, view.rows)
+  if (rows.length === 0 || typeof rows[0]!.cell === 'string') return undefined
+  const keys = rows.map((row) => row.area)
+  if (!keys.every((key): key is string => typeof key === 'string' && key !== '')) return undefined
+  return new Set(keys).size === keys.length ? keys : undefined
+}
+
+/** An area row's shape: its loaded boundary, or the hexagon when the area is an H3 cell (sppt by h3). */
+function shapeOf(key: string, boundaries: AreaBoundaries | undefined): AreaShape | undefined {
+  const loaded = boundaries?.shapes.get(key)
+  if (loaded) return loaded
+  return isValidCell(key) ? { type: 'Polygon', coordinates: [hexagonRing(key)] } : undefined
+}
+
+function hexagonRing(cell: string): number[][] {
+  const ring = cellToBoundary(cell, true)
+  ring.push(ring[0]!)
+  return ring
+}
+
+/** How a row's value is coloured: its class's colour, or the sequential class it falls in. */
+function colourer(colour: NonNullable<MethodView['colour']>, rows: Record<string, unknown>[]) {
+  const classes = colour.classes ? [] : sequentialClasses(rows.map((row) => Number(row[colour.key]) || 0))
+  return (value: unknown): string =>
+    colour.classes
+      ? (colour.classes[String(value)] ?? '#f7f7f7')
+      : ((classes.find((c) => Number(value) <= c.to) ?? classes[classes.length - 1])?.colour ??
+        SEQUENTIAL[0]!)
+}
+
+/** The words and the command that load boundaries of a level, for the page that has none to draw. */
+function loadCommand(level: string): string {
+  return `upstream areas load FILE.geojson --level ${level} --code-property CODE --name-property NAME`
+}
+
+export function resultView(methodName: string, result: unknown, boundaries?: AreaBoundaries): ResultView {
   const view = VIEWS[methodName] ?? { rows: '', caption: 'Result' }
   // The table's rows are the result's rows, flattened once: the page, its legend and the CSV share them.
   const table = resultTable(methodName, result)
@@ -235,6 +301,9 @@ export function resultView(methodName: string, result: unknown): ResultView {
   )
   const first = table.rows[0]?.[column('cell')]
   const hasCells = typeof first === 'string' && isValidCell(first)
+  const areaKeys = hasCells ? undefined : areaKeysOf(methodName, result)
+  const unshaped = areaKeys?.filter((key) => !shapeOf(key, boundaries)) ?? []
+  const hasAreas = !!areaKeys && unshaped.length < areaKeys.length
   const colour = view.colour
   const colourValues = () => table.rows.map((row) => Number(row[column(colour!.key)]) || 0)
   return {
@@ -245,49 +314,77 @@ export function resultView(methodName: string, result: unknown): ResultView {
     rowCount: table.rows.length,
     truncated: table.rows.length > ROW_LIMIT,
     map:
-      hasCells && colour
+      (hasCells || hasAreas) && colour
         ? {
             legendTitle: colour.title,
             legend: colour.classes
               ? Object.entries(colour.classes).map(([value, hex]) => ({ value, colour: hex }))
-              : sequentialClasses(colourValues()).map((c, i, all) => ({
-                  value: `${i === 0 ? 'up to' : `${number.format(all[i - 1]!.to)} to`} ${number.format(c.to)}`,
-                  colour: c.colour,
-                })),
+              : sequentialLegend(colourValues()),
+            shapes: hasCells ? 'hexagons' : 'areas',
+            missing: { count: unshaped.length, listed: unshaped.slice(0, MISSING_LISTED) },
           }
+        : undefined,
+    noBoundaries:
+      areaKeys && !hasAreas
+        ? { level: boundaries?.level ?? 'lsoa', command: loadCommand(boundaries?.level ?? 'lsoa') }
         : undefined,
   }
 }
 
-/** The rows that are H3 cells, as GeoJSON hexagons with the colour of their class. */
-export function resultFeatures(methodName: string, result: unknown) {
+type Bbox = [number, number, number, number]
+
+function extend(bbox: Bbox | undefined, ring: number[][]): Bbox | undefined {
+  for (const [lng, lat] of ring) {
+    bbox = bbox
+      ? [Math.min(bbox[0], lng!), Math.min(bbox[1], lat!), Math.max(bbox[2], lng!), Math.max(bbox[3], lat!)]
+      : [lng!, lat!, lng!, lat!]
+  }
+  return bbox
+}
+
+/**
+ * The rows as GeoJSON: H3 cells as hexagons with their value and colour; areas as their loaded
+ * boundaries with every figure of their table row (as the table writes it) and their colour.
+ * Areas without a boundary are left out: the page lists them.
+ */
+export function resultFeatures(methodName: string, result: unknown, boundaries?: AreaBoundaries) {
   const view = VIEWS[methodName]
-  const rows = view?.colour ? rowsOf(result, view.rows) : []
   const colour = view?.colour
-  const classes =
-    colour && !colour.classes ? sequentialClasses(rows.map((row) => Number(row[colour.key]) || 0)) : []
-  const features = []
-  let bbox: [number, number, number, number] | undefined
+  const rows = colour ? rowsOf(result, view.rows) : []
+  const colourOf = colour ? colourer(colour, rows) : () => ''
+  const features: { type: 'Feature'; geometry: AreaShape; properties: Record<string, string> }[] = []
+  let bbox: Bbox | undefined
+  const areaKeys = colour && areaKeysOf(methodName, result)
+  if (colour && areaKeys) {
+    const table = resultTable(methodName, result)
+    const valueAt = table.columns.findIndex((c) => c.key === colour.key)
+    table.rows.forEach((row, i) => {
+      const shape = shapeOf(areaKeys[i]!, boundaries)
+      if (!shape) return
+      for (const ring of shape.type === 'Polygon' ? shape.coordinates : shape.coordinates.flat())
+        bbox = extend(bbox, ring)
+      const properties: Record<string, string> = {}
+      table.columns.forEach((c, j) => (properties[c.key] = text(row[j])))
+      features.push({
+        type: 'Feature',
+        geometry: shape,
+        properties: { ...properties, colour: colourOf(row[valueAt]) },
+      })
+    })
+    return { type: 'FeatureCollection' as const, ...(bbox ? { bbox } : {}), features }
+  }
   for (const row of rows) {
     const cell = row.cell
     if (typeof cell !== 'string' || !isValidCell(cell) || !colour) continue
     const value = row[colour.key]
     // Cells with nothing in them would cover the map in the lightest class: left out.
     if (!colour.classes && !(Number(value) > 0)) continue
-    const hex = colour.classes
-      ? (colour.classes[String(value)] ?? '#f7f7f7')
-      : (classes.find((c) => Number(value) <= c.to) ?? classes[classes.length - 1])!.colour
-    const ring = cellToBoundary(cell, true)
-    ring.push(ring[0]!)
-    for (const [lng, lat] of ring) {
-      bbox = bbox
-        ? [Math.min(bbox[0], lng!), Math.min(bbox[1], lat!), Math.max(bbox[2], lng!), Math.max(bbox[3], lat!)]
-        : [lng!, lat!, lng!, lat!]
-    }
+    const ring = hexagonRing(cell)
+    bbox = extend(bbox, ring)
     features.push({
-      type: 'Feature' as const,
-      geometry: { type: 'Polygon' as const, coordinates: [ring] },
-      properties: { cell, value: text(value), colour: hex },
+      type: 'Feature',
+      geometry: { type: 'Polygon', coordinates: [ring] },
+      properties: { cell, value: text(value), colour: colourOf(value) },
     })
   }
   return { type: 'FeatureCollection' as const, ...(bbox ? { bbox } : {}), features }

@@ -24,7 +24,8 @@ import { publicationCsv } from '../publication/publication-csv.ts'
 import { methodExplanation } from './explanations.ts'
 import { publicationLink, thresholdFromQuery } from './publication-download.ts'
 import { filterFields, optionFields, runRow, runStatus } from './presenters.ts'
-import { csvCell, resultFeatures, resultTable, resultView } from './result-view.ts'
+import { areaBoundaries, type AreaBoundaries } from './area-boundaries.ts'
+import { areaKeysOf, csvCell, resultFeatures, resultTable, resultView } from './result-view.ts'
 
 const FILTER_NAMES = ['kind', 'category', 'from', 'to', 'area', 'source'] as const
 
@@ -50,7 +51,8 @@ function areaLevelItems(chosen: string | undefined) {
 /**
  * The analysis pages: the methods, a form per method (its options and the incident filter),
  * and each run's page, which follows its progress and then shows its result as a table and,
- * for results by H3 cell, the same rows on a map. Every page works without JavaScript.
+ * for results by H3 cell or by areas with loaded boundaries, the same rows on a map. Every page
+ * works without JavaScript.
  */
 export function registerAnalysisPagesRoutes(app: FastifyInstance): void {
   const route = defineRoutes(app)
@@ -141,7 +143,8 @@ export function registerAnalysisPagesRoutes(app: FastifyInstance): void {
       const run = await visibleRun(request)
       if (!run) return notFound(request, reply, 'Analysis run not found')
       const method = methodByName(run.method)
-      const view = run.status === 'completed' ? resultView(run.method, run.result) : undefined
+      const view =
+        run.status === 'completed' ? resultView(run.method, run.result, await boundariesOf(run)) : undefined
       if (view?.map) allowSameOriginWorkers(reply)
       return reply.render('analysis/pages/run.njk', {
         pageTitle: `${method?.title ?? run.method}: run ${run.id}`,
@@ -151,6 +154,7 @@ export function registerAnalysisPagesRoutes(app: FastifyInstance): void {
         geojsonUrl: `/analysis/runs/${run.id}/map.geojson`,
         publication: publicationLink(run),
         explanation: methodExplanation(run.method),
+        areaLevelLabels: AREA_LEVEL_LABELS,
       })
     },
   })
@@ -181,7 +185,9 @@ export function registerAnalysisPagesRoutes(app: FastifyInstance): void {
       if ((request.query as { download?: string }).download === '1') {
         reply.header('Content-Disposition', attachmentHeader(`${run.method}-run-${run.id}-map.geojson`))
       }
-      return reply.type('application/geo+json').send(resultFeatures(run.method, run.result))
+      return reply
+        .type('application/geo+json')
+        .send(resultFeatures(run.method, run.result, await boundariesOf(run)))
     },
   })
 
@@ -271,6 +277,17 @@ export function registerAnalysisPagesRoutes(app: FastifyInstance): void {
       return reply.code(303).redirect(`/analysis/runs/${run.id}`)
     },
   })
+
+  /**
+   * The boundaries of a result's areas, at the level the run grouped its points by (LSOA for a
+   * file's area column); undefined when its rows are not areas.
+   */
+  async function boundariesOf(run: AnalysisRunRecord): Promise<AreaBoundaries | undefined> {
+    const keys = areaKeysOf(run.method, run.result)
+    if (!keys) return undefined
+    const stored = run.filter?.areaLevel
+    return areaBoundaries(db, typeof stored === 'string' && isAreaLevel(stored) ? stored : 'lsoa', keys)
+  }
 
   /** The kinds of incident a run read: none for a file. */
   function readKinds(filter: Record<string, unknown> | null): IncidentKind[] {

@@ -45,7 +45,10 @@ for (const backend of backends()) {
     })
 
     test("the areas with boundaries and their touching pairs are spdep poly2nb's", async () => {
-      const { points } = await loadIncidentPoints(database.db, ALL_KINDS, { areaLevel: 'neighbourhood', contiguity: true })
+      const { points } = await loadIncidentPoints(database.db, ALL_KINDS, {
+        areaLevel: 'neighbourhood',
+        contiguity: true,
+      })
       const contiguity = points.areaContiguity
       assert.ok(contiguity, 'the neighbourhoods have boundaries')
       assert.deepEqual(contiguity.areas, [...reference.codes].sort())
@@ -60,7 +63,10 @@ for (const backend of backends()) {
     })
 
     test('Gi* by contiguity over the database equals spdep localG to 1e-9', async () => {
-      const { points } = await loadIncidentPoints(database.db, ALL_KINDS, { areaLevel: 'neighbourhood', contiguity: true })
+      const { points } = await loadIncidentPoints(database.db, ALL_KINDS, {
+        areaLevel: 'neighbourhood',
+        contiguity: true,
+      })
       const result = await giStarHotspots(points, { unit: 'lsoa', neighbours: 'contiguity', permutations: 0 })
       const rows = new Map(result.cells.map((row) => ['area' in row ? row.area : row.cell, row]))
       assert.equal(rows.size, reference.codes.length)
@@ -76,7 +82,10 @@ for (const backend of backends()) {
     })
 
     test('a level without boundaries carries no contiguity, and gi-star by contiguity says why', async () => {
-      const { points } = await loadIncidentPoints(database.db, ALL_KINDS, { areaLevel: 'ward', contiguity: true })
+      const { points } = await loadIncidentPoints(database.db, ALL_KINDS, {
+        areaLevel: 'ward',
+        contiguity: true,
+      })
       assert.equal(points.areaContiguity, undefined)
       await assert.rejects(
         giStarHotspots(points, { unit: 'lsoa', neighbours: 'contiguity', permutations: 0 }),
