@@ -11,6 +11,7 @@ import { Worker } from 'node:worker_threads'
 import { giStarPermuter, type GiStarPermutationOptions, type GiStarPermuter } from './gi-star.ts'
 import type { GiStarWorkerChunk, GiStarWorkerData, GiStarWorkerResult } from './gi-star-worker.ts'
 import type { Neighbours } from './neighbours.ts'
+import { typeScriptWorkerSource } from '../../../worker-source.ts'
 
 /**
  * Random draws (cells × permutations × other neighbours per cell) from which worker threads are
@@ -104,14 +105,7 @@ async function permuteHere(
   return pPermutation
 }
 
-/**
- * The worker loads its TypeScript source through tsx's loader, resolved from this file so that any
- * working directory will do (`--import tsx` in execArgv does not reach a Node 20 worker's entry);
- * the Knox test starts its workers the same way (near-repeat/permutation-runner.ts).
- */
-const workerBootstrap = () =>
-  `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})` +
-  `.then(({ register }) => { register(); return import(${JSON.stringify(import.meta.resolve('./gi-star-worker.ts'))}) })`
+const workerBootstrap = () => typeScriptWorkerSource(import.meta.resolve('./gi-star-worker.ts'))
 
 /**
  * Hands out chunks of cells, in order, to whichever thread is free, so that a thread slowed by other

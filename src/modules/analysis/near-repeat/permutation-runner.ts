@@ -14,6 +14,7 @@ import {
   type PermutationInput,
   type PermutationTotals,
 } from './knox-permutations.ts'
+import { typeScriptWorkerSource } from '../../../worker-source.ts'
 
 /** Runs every permutation block in this thread, yielding to the event loop now and then. */
 export async function permuteHere(
@@ -38,13 +39,7 @@ export async function permuteHere(
   return totals
 }
 
-/**
- * The worker loads its TypeScript source through tsx's loader, resolved from this file so that any
- * working directory will do (`--import tsx` in execArgv does not reach a Node 20 worker's entry).
- */
-const workerBootstrap = () =>
-  `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})` +
-  `.then(({ register }) => { register(); return import(${JSON.stringify(import.meta.resolve('./knox-worker.ts'))}) })`
+const workerBootstrap = () => typeScriptWorkerSource(import.meta.resolve('./knox-worker.ts'))
 
 /**
  * Spreads the permutation blocks over worker threads (block b to thread b mod threads), which share

@@ -10,6 +10,7 @@ import { DomainError } from '../../../errors.ts'
 import type { PointSet, ProgressReporter } from '../method.ts'
 import type { MethodOptions } from '../options.ts'
 import type { ComputeWorkerData, ComputeWorkerError, ComputeWorkerMessage } from './compute-worker.ts'
+import { typeScriptWorkerSource } from '../../../worker-source.ts'
 
 export interface ComputeInWorkerRequest {
   /** A method of the registry (methods.ts): the worker finds it by this name. */
@@ -34,14 +35,7 @@ export function computeWorkersRunning(): number {
   return running
 }
 
-/**
- * The worker loads its TypeScript source through tsx's loader, resolved from this file so that any
- * working directory will do, as gi-star-parallel.ts starts its workers (`--import tsx` in
- * execArgv does not reach a Node 20 worker's entry).
- */
-const workerBootstrap = () =>
-  `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})` +
-  `.then(({ register }) => { register(); return import(${JSON.stringify(import.meta.resolve('./compute-worker.ts'))}) })`
+const workerBootstrap = () => typeScriptWorkerSource(import.meta.resolve('./compute-worker.ts'))
 
 function errorFrom(error: ComputeWorkerError): Error {
   if (error.domain) return new DomainError(error.code, error.message, error.fields)
