@@ -13,8 +13,10 @@ import type { InvolvementRole } from '../src/modules/data-hub/people/tables.ts'
 /**
  * Writes samples/partner/people-involvements.csv: fictional people involved in the real crimes
  * of the bundled City of London police.uk files (by Crime ID), and the missing people of
- * samples/partner/missing-episodes.csv when that file is there. Deterministic: the same input
- * files always give the same output, byte for byte.
+ * samples/partner/missing-episodes.csv when that file is there; and, when the calls and A&E
+ * samples are there, the council's and the emergency department's extracts of the same kind
+ * (people-council.csv, people-ed.csv), which record some of those people again. Deterministic:
+ * the same input files always give the same output, byte for byte.
  *
  *   node --import tsx scripts/generate-demo-people.ts
  */
@@ -321,29 +323,279 @@ function csvField(value: string): string {
   return /[",\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value
 }
 
-const missing = await addMissingPeople()
-const lines = [PEOPLE_INVOLVEMENTS_COLUMNS.join(',')]
-for (const { person, source, reference, role } of rows) {
-  const fields = [
-    SOURCE_SYSTEM,
-    person.id,
-    person.firstNames,
-    person.lastName,
-    person.dateOfBirth,
-    person.address,
-    person.postcode,
-    source,
-    reference,
-    role,
-  ]
-  // The demo must import without a single rejection.
-  const parsed = parseInvolvementRow(fields, '2026-01-01')
-  if (!parsed.ok)
-    throw new Error(`generated a bad row: ${parsed.rejection.column}: ${parsed.rejection.reason}`)
-  lines.push(fields.map(csvField).join(','))
+/*
+ * The second and third sources: the council's children's services and housing, and the
+ * emergency department. They re-record about a quarter of the force's people, as other
+ * systems do: nicknames, a dropped middle name, a typo, no postcode, an abbreviated street,
+ * now and then day and month of birth swapped. Record linkage has to find them again.
+ */
+const COUNCIL_SYSTEM = 'sv-council-demo'
+const ED_SYSTEM = 'sv-nhs-ed-demo'
+const COUNCIL_OUTPUT = path.join(SAMPLES, 'partner', 'people-council.csv')
+const ED_OUTPUT = path.join(SAMPLES, 'partner', 'people-ed.csv')
+const CALLS_FILE = path.join(SAMPLES, 'partner', 'calls-for-service.csv')
+const AE_FILE = path.join(SAMPLES, 'partner', 'ae-assaults.csv')
+
+/** Short forms a clerk writes for the names above (all in src/modules/people/linkage/nicknames.ts). */
+const NICKNAMES: Record<string, string> = {
+  Thomas: 'Tom',
+  James: 'Jim',
+  William: 'Bill',
+  Daniel: 'Dan',
+  Samuel: 'Sam',
+  Joshua: 'Josh',
+  Michael: 'Mike',
+  Stephen: 'Steve',
+  Oliver: 'Ollie',
+  David: 'Dave',
+  Margaret: 'Maggie',
+  Susan: 'Sue',
+  Jessica: 'Jess',
+  Charlotte: 'Charlie',
+  Rebecca: 'Becky',
+  Joanne: 'Jo',
 }
-writeFileSync(OUTPUT, `${lines.join('\n')}\n`)
+const STREET_ABBREVIATIONS: readonly [RegExp, string][] = [
+  [/ Street,/, ' St,'],
+  [/ Lane,/, ' Ln,'],
+  [/ Square,/, ' Sq,'],
+  [/ Road,/, ' Rd,'],
+]
+
+type Variation = (person: Person) => Person | undefined
+const VARIATIONS: readonly Variation[] = [
+  (p) => {
+    const [first, ...middle] = p.firstNames.split(' ')
+    const short = NICKNAMES[first!]
+    return short ? { ...p, firstNames: [short, ...middle].join(' ') } : undefined
+  },
+  (p) => (p.firstNames.includes(' ') ? { ...p, firstNames: p.firstNames.split(' ')[0]! } : undefined),
+  (p) => {
+    // Two letters typed the wrong way round, inside the name.
+    const name = p.lastName
+    const at = between(1, name.length - 3)
+    if (name.length < 5 || !/^[a-z]{2}$/.test(name.slice(at, at + 2)) || name[at] === name[at + 1])
+      return undefined
+    return { ...p, lastName: name.slice(0, at) + name[at + 1] + name[at] + name.slice(at + 2) }
+  },
+  (p) => (p.postcode ? { ...p, postcode: '' } : undefined),
+  (p) => {
+    const rule = STREET_ABBREVIATIONS.find(([long]) => long.test(p.address))
+    return rule ? { ...p, address: p.address.replace(rule[0], rule[1]) } : undefined
+  },
+  (p) => {
+    const [year, month, day] = p.dateOfBirth.split('-')
+    return Number(day) <= 12 && day !== month ? { ...p, dateOfBirth: `${year}-${day}-${month}` } : undefined
+  },
+]
+
+/** The person as another system holds them: usually one difference, sometimes two, sometimes none. */
+function reRecorded(person: Person, id: string): Person {
+  let copy: Person = { ...person, id }
+  const differences = chance(0.2) ? 0 : chance(0.75) ? 1 : 2
+  for (let tries = 0, made = 0; made < differences && tries < 10; tries++) {
+    const varied = pick(VARIATIONS)(copy)
+    if (varied) {
+      copy = varied
+      made++
+    }
+  }
+  return copy
+}
+
+function recordsOf(file: string): Record<string, string>[] {
+  return parse(readFileSync(file), { columns: true, bom: true }) as Record<string, string>[]
+}
+
+interface PartnerExtract {
+  file: string
+  sourceSystem: string
+  rows: Involvement[]
+  /** How many of the force's people this extract records again. */
+  ofTheForce: number
+}
+
+async function partnerExtracts(): Promise<PartnerExtract[]> {
+  if (!existsSync(CALLS_FILE) || !existsSync(AE_FILE)) return []
+  // Its own seed: the force's rows above stay as they were.
+  seed = 20230601
+  const callKind = (await detectFormat(CALLS_FILE))?.kind
+  const aeKind = (await detectFormat(AE_FILE))?.kind
+  if (!callKind || !aeKind) throw new Error('the calls or A&E sample is not in a known format')
+
+  const council: Involvement[] = []
+  const councilIds = new Map<string, Person>()
+  let councilNumber = 400001
+  const councilPerson = (person: Person) => {
+    let record = councilIds.get(person.id)
+    if (!record) councilIds.set(person.id, (record = reRecorded(person, `SVC-${councilNumber++}`)))
+    return record
+  }
+  const newCouncilPerson = (values: Parameters<typeof newPerson>[0]) =>
+    newPerson(values, `SVC-${councilNumber++}`)
+  const toCouncil = (person: Person, source: string, reference: string, role: InvolvementRole) =>
+    council.push({ person, source, reference, role })
+
+  // Children's services: the looked-after children who go missing, under the council's ids.
+  for (const row of rows) {
+    if (row.source !== 'missing-episode' || Number(row.person.dateOfBirth.slice(0, 4)) < REFERENCE_YEAR - 17)
+      continue
+    toCouncil(councilPerson(row.person), row.source, row.reference, row.role)
+  }
+
+  // Domestic abuse notifications: the police tell children's services of each domestic call.
+  // The force's recurring households come first: the mother as victim, the partner as suspect;
+  // the first household's children are on no call, so only living with her brings them in.
+  const domesticCalls = recordsOf(CALLS_FILE).filter(
+    (call) =>
+      (call['Final category'] || call['Initial category']) === 'domestic-incident' ||
+      (call['Vulnerability flags'] ?? '').split(';').includes('domestic-abuse'),
+  )
+  const KNOWN_FAMILY_CALLS = 8
+  domesticCalls.forEach((call, index) => {
+    const reference = call['Call reference']!
+    const family = index < KNOWN_FAMILY_CALLS ? households[index] : undefined
+    if (family) {
+      toCouncil(councilPerson(family.victim), callKind, reference, 'victim')
+      toCouncil(councilPerson(family.partner), callKind, reference, 'suspect')
+      if (index > 0)
+        for (const child of family.children)
+          toCouncil(councilPerson(child), callKind, reference, 'child-present')
+      return
+    }
+    // A family the police had not met before: known to the council's housing team at one address.
+    const where = home()
+    const lastName = pick(LAST)
+    toCouncil(
+      newCouncilPerson({ female: true, ageLow: 21, ageHigh: 44, lastName, home: where }),
+      callKind,
+      reference,
+      'victim',
+    )
+    toCouncil(
+      newCouncilPerson({ female: false, ageLow: 23, ageHigh: 52, home: where }),
+      callKind,
+      reference,
+      'suspect',
+    )
+    const names = new Set<string>()
+    for (let child = between(1, 3); child > 0; child--) {
+      let person = newCouncilPerson({ ageLow: 0, ageHigh: 16, lastName, home: where })
+      // Parents do not give two children one name.
+      while (names.has(person.firstNames.split(' ')[0]!))
+        person = newPerson({ ageLow: 0, ageHigh: 16, lastName, home: where }, person.id)
+      names.add(person.firstNames.split(' ')[0]!)
+      toCouncil(person, callKind, reference, 'child-present')
+    }
+  })
+
+  // Housing and children's services also hear of some crimes against or by the people they know.
+  const crimeRows = rows.filter((row) => row.source === POLICE_UK_STREET_KIND)
+  const known = new Set<string>(councilIds.keys())
+  for (const row of crimeRows) {
+    if (known.has(row.person.id)) continue
+    known.add(row.person.id)
+    if (chance(0.14)) toCouncil(councilPerson(row.person), row.source, row.reference, row.role)
+  }
+
+  // Two tenants of the same name, born years apart, at different addresses: two people.
+  const burglaries = crimesOf(STREET_FILES[0]!).filter((crime) => crime.type === 'Burglary')
+  const namesake = (dateOfBirth: string, address: string, postcode: string, crime: Crime) =>
+    toCouncil(
+      {
+        id: `SVC-${councilNumber++}`,
+        firstNames: 'Patrick',
+        lastName: 'Doherty',
+        dateOfBirth,
+        address,
+        postcode,
+      },
+      POLICE_UK_STREET_KIND,
+      crime.id,
+      'victim',
+    )
+  namesake('1958-07-19', '14 Golden Lane, London', 'EC1Y 0RJ', burglaries[0]!)
+  namesake('1991-02-03', 'Flat 8, 31 Crutched Friars, London', 'EC3N 2AE', burglaries[1] ?? burglaries[0]!)
+
+  // The emergency department: the patient of each assault attendance, who is often the victim
+  // of a violent crime the force recorded at the same place in the same month.
+  const victimsAt = new Map<string, Person[]>()
+  for (const file of STREET_FILES) {
+    for (const crime of recordsOf(file)) {
+      if (crime['Crime type'] !== 'Violence and sexual offences' || !crime['Crime ID']) continue
+      const place = `${crime['Month']}|${crime['Location']!.replace(/^On or near\s*/, '')}`
+      for (const row of crimeRows)
+        if (row.reference === crime['Crime ID'] && row.role === 'victim') {
+          let list = victimsAt.get(place)
+          if (!list) victimsAt.set(place, (list = []))
+          list.push(row.person)
+        }
+    }
+  }
+  const ed: Involvement[] = []
+  const patients = new Map<string, Person>()
+  let patientNumber = 7100001
+  for (const attendance of recordsOf(AE_FILE)) {
+    const month = (attendance['Assault at'] || attendance['Arrival at'])!.slice(0, 7)
+    const place = `${month}|${attendance['Assault location description']!.replace(/^Near\s*/, '')}`
+    const victim = (victimsAt.get(place) ?? []).find((person) => !patients.has(person.id))
+    let patient: Person
+    if (victim && chance(0.8)) {
+      patient = reRecorded(victim, `SVH-${patientNumber++}`)
+      patients.set(victim.id, patient)
+    } else {
+      patient = newPerson({ ageLow: 16, ageHigh: 55 }, `SVH-${patientNumber++}`)
+      // Some patients give no address.
+      if (chance(0.1)) patient = { ...patient, address: '', postcode: '' }
+    }
+    ed.push({
+      person: patient,
+      source: aeKind,
+      reference: attendance['Attendance reference']!,
+      role: 'victim',
+    })
+  }
+  return [
+    { file: COUNCIL_OUTPUT, sourceSystem: COUNCIL_SYSTEM, rows: council, ofTheForce: councilIds.size },
+    { file: ED_OUTPUT, sourceSystem: ED_SYSTEM, rows: ed, ofTheForce: patients.size },
+  ]
+}
+
+const missing = await addMissingPeople()
+writeExtract(OUTPUT, SOURCE_SYSTEM, rows)
 const people = new Set(rows.map((row) => row.person.id))
 console.log(
   `${path.relative(process.cwd(), OUTPUT)}: ${rows.length} involvements of ${people.size} people; ${missing}`,
 )
+const partners = await partnerExtracts()
+for (const extract of partners) {
+  writeExtract(extract.file, extract.sourceSystem, extract.rows)
+  const count = new Set(extract.rows.map((row) => row.person.id)).size
+  console.log(
+    `${path.relative(process.cwd(), extract.file)}: ${extract.rows.length} involvements of ${count} people (${extract.sourceSystem}), ${extract.ofTheForce} of them the force's people again`,
+  )
+}
+
+function writeExtract(file: string, sourceSystem: string, involvements: readonly Involvement[]) {
+  const lines = [PEOPLE_INVOLVEMENTS_COLUMNS.join(',')]
+  for (const { person, source, reference, role } of involvements) {
+    const fields = [
+      sourceSystem,
+      person.id,
+      person.firstNames,
+      person.lastName,
+      person.dateOfBirth,
+      person.address,
+      person.postcode,
+      source,
+      reference,
+      role,
+    ]
+    // The demo must import without a single rejection.
+    const parsed = parseInvolvementRow(fields, '2026-01-01')
+    if (!parsed.ok)
+      throw new Error(`generated a bad row: ${parsed.rejection.column}: ${parsed.rejection.reason}`)
+    lines.push(fields.map(csvField).join(','))
+  }
+  writeFileSync(file, `${lines.join('\n')}\n`)
+}

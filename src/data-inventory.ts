@@ -10,6 +10,9 @@ import {
   type ModuleInventory,
 } from './modules/platform/data-inventory.ts'
 import { INVENTORY as platform } from './modules/platform/inventory.ts'
+import { INVENTORY as people } from './modules/people/inventory.ts'
+import { INVENTORY as referrals } from './modules/referrals/inventory.ts'
+import { INVENTORY as triggers } from './modules/triggers/inventory.ts'
 
 /**
  * The whole data inventory (checklist C1): every module's list of its tables. A module that
@@ -23,6 +26,9 @@ export const MODULE_INVENTORIES: readonly ModuleInventory[] = [
   { module: 'data-hub/people', entries: dataHubPeople },
   { module: 'data-hub/geography', entries: dataHubGeography },
   { module: 'analysis', entries: analysis },
+  { module: 'people', entries: people },
+  { module: 'referrals', entries: referrals },
+  { module: 'triggers', entries: triggers },
 ]
 
 export function dataInventory(): MergedInventory {

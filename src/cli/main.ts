@@ -7,6 +7,8 @@ import { DomainError } from '../errors.ts'
 import { registerPlatformCommands } from '../modules/platform/cli.ts'
 import { registerDataHubCommands } from '../modules/data-hub/cli.ts'
 import { registerAnalysisCommands } from '../modules/analysis/cli.ts'
+import { registerTriggerCommands } from '../modules/triggers/cli.ts'
+import { registerPeopleCommands } from '../modules/people/cli.ts'
 import { startServer } from '../server/serve.ts'
 import { CliError, output, withDatabase } from './context.ts'
 import { registerInventoryCommands } from './inventory.ts'
@@ -40,6 +42,8 @@ export function buildProgram(): Command {
   registerPlatformCommands(program)
   registerDataHubCommands(program)
   registerAnalysisCommands(program)
+  registerPeopleCommands(program)
+  registerTriggerCommands(program)
   registerInventoryCommands(program)
   return program
 }

@@ -7,6 +7,9 @@ import type { GeographyTables } from '../modules/data-hub/geography/tables.ts'
 import type { PartnerIncidentTables } from '../modules/data-hub/formats/partner-tables.ts'
 import type { PoliceUkTables } from '../modules/data-hub/formats/police-uk-tables.ts'
 import type { AnalysisTables } from '../modules/analysis/runs/tables.ts'
+import type { PersonIdentityTables } from '../modules/people/tables.ts'
+import type { ReferralTables } from '../modules/referrals/tables.ts'
+import type { TriggerTables } from '../modules/triggers/tables.ts'
 
 /** The whole database as Kysely sees it: each module contributes its own tables. */
 export type Database = PoliceUkTables &
@@ -17,4 +20,7 @@ export type Database = PoliceUkTables &
   GeographyTables &
   PeopleTables &
   PartnerIncidentTables &
-  AnalysisTables
+  AnalysisTables &
+  PersonIdentityTables &
+  ReferralTables &
+  TriggerTables

@@ -11,6 +11,9 @@ import { registerAnalysisApiRoutes } from '../modules/analysis/api/routes.ts'
 import { multipartOptions } from '../modules/data-hub/upload/receive-upload.ts'
 import { registerPlatformRoutes } from '../modules/platform/routes.ts'
 import { registerPublicSiteRoutes } from '../modules/public-site/routes.ts'
+import { registerReferralRoutes } from '../modules/referrals/index.ts'
+import { registerPeopleRoutes } from '../modules/people/routes.ts'
+import { registerTriggerRoutes } from '../modules/triggers/routes.ts'
 import { registerAssets } from './assets.ts'
 import { collectRoutes, type RegisteredRoute } from './define-route.ts'
 import { registerErrorHandling } from './error-handler.ts'
@@ -79,6 +82,9 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   registerDataHubRoutes(app)
   registerAnalysisPagesRoutes(app)
   registerAnalysisApiRoutes(app)
+  registerReferralRoutes(app)
+  registerPeopleRoutes(app)
+  registerTriggerRoutes(app)
   await options.extraRoutes?.(app)
   return app
 }

@@ -8,6 +8,7 @@ import { migrateToLatest } from '../db/migrate.ts'
 import { writeAuditCheckpoint } from '../modules/platform/audit/checkpoints.ts'
 import { describeCredentials, isEmptyDatabase, loadDemoData, saveCredentials } from '../modules/platform/demo-data.ts'
 import { loadDemoDataHub } from '../modules/data-hub/index.ts'
+import { loadDemoLinkageAndTriggers } from '../modules/people/demo.ts'
 import { buildApp } from './app.ts'
 
 export const SHUTDOWN_GRACE_MS = 10_000
@@ -35,6 +36,7 @@ export async function startServer(config: Config, print: (line: string) => void 
       const credentials = await loadDemoData(database.db, systemClock.now())
       const file = saveCredentials(config.dataDir, credentials)
       const loaded = await loadDemoDataHub(database.db, systemClock)
+      loaded.push(await loadDemoLinkageAndTriggers(database.db, systemClock))
       print(`Loaded the demo partnership and ${loaded.join(', ')}.`)
       print(`${describeCredentials(credentials)}\n(also saved in ${file})`)
     }

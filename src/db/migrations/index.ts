@@ -12,6 +12,10 @@ import * as analysisRuns from './0010-analysis-runs.ts'
 import * as incidentIndexes from './0011-incident-indexes.ts'
 import * as areaPopulation from './0012-area-population.ts'
 import * as analysisRunHeartbeat from './0013-analysis-run-heartbeat.ts'
+import * as personIdentities from './0014-person-identities.ts'
+import * as triggerRules from './0015-trigger-rules.ts'
+import * as referrals from './0016-referrals.ts'
+import * as triggerRuns from './0017-trigger-runs.ts'
 
 /**
  * Every migration, in order. Listed by hand rather than read from the folder so that the
@@ -31,4 +35,8 @@ export const migrations: Record<string, Migration> = {
   '0011-incident-indexes': incidentIndexes,
   '0012-area-population': areaPopulation,
   '0013-analysis-run-heartbeat': analysisRunHeartbeat,
+  '0014-person-identities': personIdentities,
+  '0015-trigger-rules': triggerRules,
+  '0016-referrals': referrals,
+  '0017-trigger-runs': triggerRuns,
 }

@@ -7,7 +7,7 @@ import { policeUkOutcomesFormat } from './formats/police-uk-outcomes.ts'
 import { importFile, importPoliceUkStreetFile, type ImportResult } from './import-run.ts'
 import { loadDemoBoundaries } from './geography/demo.ts'
 import { loadDemoPartnerData } from './demo-partner-data.ts'
-import { loadDemoPeople } from './demo-people.ts'
+import { loadDemoPartnerPeople, loadDemoPeople } from './demo-people.ts'
 
 /** What other modules may call in the data hub. */
 export { importFile, importPoliceUkStreetFile, type ImportResult }
@@ -22,7 +22,7 @@ export {
   type IncidentFilter,
   type IncidentFilterName,
 } from './queries/incident-filter.ts'
-export { viewerKinds, visibleKinds } from './queries/visible-kinds.ts'
+export { KIND_DATA_CLASS, viewerKinds, visibleKinds } from './queries/visible-kinds.ts'
 export { areaPopulations } from './geography/load-population.ts'
 export { isAreaLevel } from './geography/load-boundaries.ts'
 export { AREA_LEVELS, type AreaLevel } from './geography/tables.ts'
@@ -57,6 +57,7 @@ const DEMO_LOADERS: DemoLoader[] = [
   loadDemoStreetCrime,
   loadDemoPartnerData,
   loadDemoPeople,
+  loadDemoPartnerPeople,
 ]
 
 /** Loads the demo's data files through the importers, as any user's files; returns a line for each part. */

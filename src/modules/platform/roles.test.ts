@@ -21,6 +21,16 @@ const EXPECTED: Record<Permission, Role[]> = {
   'data:export': ['administrator', 'analyst', 'supervisor'],
   'analysis:read': ['administrator', 'analyst', 'officer', 'supervisor', 'strategic_lead'],
   'analysis:run': ['administrator', 'analyst'],
+  'people:read': ['officer', 'supervisor'],
+  'people:review': ['analyst', 'supervisor'],
+  'people:link': ['administrator', 'analyst'],
+  'referrals:read': ['officer', 'partner_practitioner', 'supervisor'],
+  'referrals:make': ['officer', 'partner_practitioner', 'supervisor'],
+  'referrals:screen': ['supervisor'],
+  'referrals:work': ['officer', 'partner_practitioner', 'supervisor'],
+  'triggers:read': ['analyst', 'supervisor'],
+  'triggers:edit': ['analyst', 'supervisor'],
+  'triggers:approve': ['supervisor'],
 }
 
 test('each permission belongs to exactly the roles the reviewed table names', () => {

@@ -55,7 +55,15 @@ for (const backend of backends()) {
       assert.equal(me.role, 'officer')
       assert.equal(me.organisation.id, officer.organisationId)
       assert.deepEqual(me.teams, [{ id: teamId, name: 'Riverside neighbourhood team' }])
-      assert.deepEqual(me.permissions, ['api:read-self', 'data:read', 'analysis:read'])
+      assert.deepEqual(me.permissions, [
+        'api:read-self',
+        'data:read',
+        'analysis:read',
+        'people:read',
+        'referrals:read',
+        'referrals:make',
+        'referrals:work',
+      ])
       assert.equal(response.headers.etag, `"${me.version}"`)
       assert.equal(me.password_hash, undefined)
     })
