@@ -66,7 +66,14 @@ for (const backend of backends()) {
         (await database.db.selectFrom(table).select('id').orderBy('id').limit(5).execute()).map((row) =>
           String(row.id),
         )
+      const linkedCanary = await database.db
+        .selectFrom('person_record as r')
+        .innerJoin('person_record_link as l', 'l.person_record_id', 'r.id')
+        .select('l.person_id')
+        .where('r.last_name', '=', LINKED_CANARY)
+        .executeTakeFirstOrThrow()
       candidates.push(
+        String(linkedCanary.person_id),
         ...(await ids('person')),
         ...(await ids('referral')),
         ...(await ids('incident')),
