@@ -16,12 +16,18 @@ for (const backend of backends()) {
       assert.equal(linked.code, 0, linked.stderr)
       const summary = JSON.parse(linked.stdout) as { records: number; identities: number; newPeople: number }
       assert.deepEqual([summary.records, summary.identities, summary.newPeople], [20, 16, 16])
-      const again = JSON.parse((await runCliCapturing('link', 'run', '--json')).stdout) as { newPeople: number }
+      const again = JSON.parse((await runCliCapturing('link', 'run', '--json')).stdout) as {
+        newPeople: number
+      }
       assert.equal(again.newPeople, 0, 'a second run keeps every person')
       const triggered = await runCliCapturing('triggers', 'run', '--as-of', '2023-06-01')
       assert.equal(triggered.code, 0, triggered.stderr)
       assert.match(triggered.stdout, /child-victim-or-suspect: 1/)
-      assert.match(triggered.stdout, /could not be routed to a team/, 'no team covers the area in this database')
+      assert.match(
+        triggered.stdout,
+        /could not be routed to a team/,
+        'no team covers the area in this database',
+      )
     })
 
     test('bad options are refused naming them, before anything is read', async () => {

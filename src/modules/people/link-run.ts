@@ -313,29 +313,38 @@ async function rebuildHouseholds(trx: Transaction<Database>, runId: number): Pro
     dateOfBirth: row.date_of_birth,
   }))
   const households = buildHouseholds(sightings).filter((household) => household.members.length > 0)
-  for (const household of households) {
-    const { id } = await trx
+  // Two statements a chunk, not two a household: a city has hundreds of thousands of them.
+  for (let start = 0; start < households.length; start += CHUNK) {
+    const chunk = households.slice(start, start + CHUNK)
+    const rows = await trx
       .insertInto('household')
-      .values({
-        address_key: household.addressKey,
-        address: household.address,
-        postcode: household.postcode,
-        linkage_run_id: runId,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow()
-    await trx
-      .insertInto('household_member')
       .values(
-        household.members.map((member) => ({
-          household_id: id,
-          person_id: member.personId,
-          present_from: member.presentFrom,
-          present_to: member.presentTo,
-          child_from: member.childFrom,
+        chunk.map((household) => ({
+          address_key: household.addressKey,
+          address: household.address,
+          postcode: household.postcode,
+          linkage_run_id: runId,
         })),
       )
+      .returning(['id', 'address_key'])
       .execute()
+    // Dwelling keys are unique within a run, so each new row is found by its key.
+    const idOf = new Map(rows.map((row) => [row.address_key, row.id]))
+    const members = chunk.flatMap((household) =>
+      household.members.map((member) => ({
+        household_id: idOf.get(household.addressKey) as number,
+        person_id: member.personId,
+        present_from: member.presentFrom,
+        present_to: member.presentTo,
+        child_from: member.childFrom,
+      })),
+    )
+    for (let first = 0; first < members.length; first += CHUNK) {
+      await trx
+        .insertInto('household_member')
+        .values(members.slice(first, first + CHUNK))
+        .execute()
+    }
   }
   return households.length
 }

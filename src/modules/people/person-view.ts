@@ -4,7 +4,7 @@ import type { Database } from '../../db/schema.ts'
 import { KIND_DATA_CLASS, type IncidentKind } from '../data-hub/index.ts'
 import type { InvolvementRole } from '../data-hub/people/index.ts'
 import { recordAudit } from '../platform/audit/audit-log.ts'
-import { mayAccess, type AccessDecision, type AccessingUser } from '../platform/sharing.ts'
+import { mayAccess, outsideOwnCases, type AccessDecision, type AccessingUser } from '../platform/sharing.ts'
 
 /**
  * THE read path to a linked person: identity, source records, households and the timeline of
@@ -70,12 +70,8 @@ export interface ViewContext {
   ip?: string | null
 }
 
-function effective(decision: AccessDecision): AccessDecision {
-  // Case involvement is not recorded for people yet: an agreement limited to it gives nothing here.
-  return decision.allowed && decision.requiresInvolvement
-    ? { ...decision, allowed: false, reason: 'the agreement covers only the people of the user’s own cases' }
-    : decision
-}
+const effective = (decision: AccessDecision): AccessDecision =>
+  outsideOwnCases(decision, 'the agreement covers only the people of the user’s own cases')
 
 export async function viewPerson(
   db: Kysely<Database>,

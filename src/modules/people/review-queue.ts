@@ -3,7 +3,7 @@ import { systemClock, type Clock } from '../../clock.ts'
 import type { Database } from '../../db/schema.ts'
 import type { Purpose } from '../platform/data-classes.ts'
 import { recordAudit } from '../platform/audit/audit-log.ts'
-import { mayAccess, type AccessingUser } from '../platform/sharing.ts'
+import { mayAccess, outsideOwnCases, type AccessingUser } from '../platform/sharing.ts'
 import type { FieldExplanation } from './tables.ts'
 
 /**
@@ -45,8 +45,8 @@ export interface QueueContext {
 export const REVIEWS_PER_PAGE = 25
 
 async function allowed(db: Kysely<Database>, viewer: AccessingUser, now: Date) {
-  const access = await mayAccess(db, viewer, 'person-identity', LINKAGE_PURPOSE, now)
-  return access.allowed && !access.requiresInvolvement ? access : null
+  const access = outsideOwnCases(await mayAccess(db, viewer, 'person-identity', LINKAGE_PURPOSE, now), '')
+  return access.allowed ? access : null
 }
 
 function pairQuery(db: Kysely<Database>) {

@@ -3,14 +3,14 @@ import { DomainError } from '../../errors.ts'
 import { defineRoutes } from '../../server/define-route.ts'
 import { sendProblem } from '../../server/request-context.ts'
 import { errorListOf, formText, queryText } from '../platform/admin/forms.ts'
-import { isPurpose, PURPOSE_LABELS, PURPOSES } from '../platform/data-classes.ts'
+import { isPurpose, PURPOSE_LABELS, PURPOSES, type Purpose } from '../platform/data-classes.ts'
 import { roleHasPermission } from '../platform/roles.ts'
 import { decideReview, splitRecordFromPerson, undoDecision } from './decisions.ts'
 import { runLinkage } from './link-run.ts'
 import { listLinkageRuns } from './linkage-runs.ts'
-import { viewPerson } from './person-view.ts'
+import { viewPerson, type PersonView } from './person-view.ts'
 import { personPage, reviewPage } from './presenters.ts'
-import { listDecisions, openReviews, REVIEWS_PER_PAGE, reviewPair } from './review-queue.ts'
+import { listDecisions, openReviews, REVIEWS_PER_PAGE, reviewPair, type ReviewPair } from './review-queue.ts'
 import { searchPeople } from './search.ts'
 
 /**
@@ -97,9 +97,7 @@ export function registerPeopleRoutes(app: FastifyInstance): void {
       if ('mergedInto' in lookup)
         return reply.code(303).redirect(`/people/${lookup.mergedInto}?purpose=${purpose}`)
       if (!lookup.found) return personNotFound(request, reply)
-      return reply.render('people/pages/person.njk', {
-        pageTitle: lookup.person.displayName,
-        ...personPage(lookup.person, purpose),
+      return renderPerson(reply, lookup.person, purpose, {
         mayReview: roleHasPermission(viewer(request).role, 'people:review'),
         split: queryText(request, 'split') === '1',
       })
@@ -129,9 +127,7 @@ export function registerPeopleRoutes(app: FastifyInstance): void {
         if (!(error instanceof DomainError)) throw error
         if (error.code === 'not_found') return personNotFound(request, reply)
         reply.code(error.code === 'invalid' ? 400 : 409)
-        return reply.render('people/pages/person.njk', {
-          pageTitle: lookup.person.displayName,
-          ...personPage(lookup.person, purpose),
+        return renderPerson(reply, lookup.person, purpose, {
           mayReview: true,
           splitRecordId: recordId,
           splitError: error.message,
@@ -172,10 +168,7 @@ export function registerPeopleRoutes(app: FastifyInstance): void {
       const id = idParam(request)
       const pair = id === null ? null : await reviewPair(db, viewer(request), id, context(request))
       if (!pair) return personNotFound(request, reply)
-      return reply.render('people/pages/review.njk', {
-        pageTitle: 'Are these the same person?',
-        ...reviewPage(pair),
-      })
+      return renderReview(reply, pair)
     },
   })
 
@@ -199,9 +192,7 @@ export function registerPeopleRoutes(app: FastifyInstance): void {
         if (!(error instanceof DomainError)) throw error
         if (error.code === 'invalid') {
           reply.code(400)
-          return reply.render('people/pages/review.njk', {
-            pageTitle: 'Are these the same person?',
-            ...reviewPage(pair),
+          return renderReview(reply, pair, {
             values: input,
             errors: error.fields,
             errorList: errorListOf(error.fields, { decision: 'decision' }),
@@ -209,11 +200,7 @@ export function registerPeopleRoutes(app: FastifyInstance): void {
         }
         if (error.code === 'conflict') {
           reply.code(409)
-          return reply.render('people/pages/review.njk', {
-            pageTitle: 'Are these the same person?',
-            ...reviewPage(pair),
-            conflict: error.message,
-          })
+          return renderReview(reply, pair, { conflict: error.message })
         }
         throw error
       }
@@ -266,6 +253,27 @@ export function registerPeopleRoutes(app: FastifyInstance): void {
       }
       return reply.code(303).redirect('/people/linkage?undone=1')
     },
+  })
+}
+
+function renderPerson(
+  reply: FastifyReply,
+  person: PersonView,
+  purpose: Purpose,
+  extra: Record<string, unknown>,
+) {
+  return reply.render('people/pages/person.njk', {
+    pageTitle: person.displayName,
+    ...personPage(person, purpose),
+    ...extra,
+  })
+}
+
+function renderReview(reply: FastifyReply, pair: ReviewPair, extra: Record<string, unknown> = {}) {
+  return reply.render('people/pages/review.njk', {
+    pageTitle: 'Are these the same person?',
+    ...reviewPage(pair),
+    ...extra,
   })
 }
 

@@ -3,7 +3,7 @@ import { systemClock, type Clock } from '../../clock.ts'
 import type { Database } from '../../db/schema.ts'
 import { invalid } from '../../errors.ts'
 import { recordAudit } from '../platform/audit/audit-log.ts'
-import { mayAccess, type AccessingUser } from '../platform/sharing.ts'
+import { mayAccess, outsideOwnCases, type AccessingUser } from '../platform/sharing.ts'
 
 /**
  * Finding a person by name (any of their records' names) and, optionally, date of birth.
@@ -35,8 +35,11 @@ export async function searchPeople(
   if (Object.keys(errors).length) throw invalid(errors)
   const now = (context.clock ?? systemClock).now()
   return db.transaction().execute(async (trx) => {
-    const access = await mayAccess(trx, viewer, 'person-identity', input.purpose, now)
-    const allowed = access.allowed && !access.requiresInvolvement
+    const access = outsideOwnCases(
+      await mayAccess(trx, viewer, 'person-identity', input.purpose, now),
+      'the agreement covers only the people of the user’s own cases',
+    )
+    const allowed = access.allowed
     const audit = {
       event: 'SEARCH_PEOPLE',
       actorUserId: viewer.id,

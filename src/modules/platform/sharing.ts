@@ -27,7 +27,12 @@ const deny = (reason: string): AccessDecision => ({ allowed: false, basis: 'none
 
 /** The calendar date in the partnership's time zone: an agreement ending "on 31 March" covers all of that day in the UK. */
 export function partnershipDate(on: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(on)
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Europe/London',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(on)
 }
 
 export async function mayAccess(
@@ -48,15 +53,26 @@ export async function mayAccess(
   if (!organisation) return deny('the user belongs to no known organisation')
 
   if (organisation.kind === definition.controller) {
-    return { allowed: true, basis: 'controller', reason: `${ORGANISATION_KIND_LABELS[definition.controller]} staff control ${definition.label.toLowerCase()}` }
+    return {
+      allowed: true,
+      basis: 'controller',
+      reason: `${ORGANISATION_KIND_LABELS[definition.controller]} staff control ${definition.label.toLowerCase()}`,
+    }
   }
-  if (!definition.shareable) return deny(`${definition.label} is never shared outside the controlling organisation`)
+  if (!definition.shareable)
+    return deny(`${definition.label} is never shared outside the controlling organisation`)
 
   const date = partnershipDate(on)
   const agreements = await db
     .selectFrom('sharing_agreement as a')
     .innerJoin('organisation as provider', 'provider.id', 'a.provider_organisation_id')
-    .select(['a.id', 'a.data_classes', 'a.purposes', 'a.requires_involvement', 'provider.kind as provider_kind'])
+    .select([
+      'a.id',
+      'a.data_classes',
+      'a.purposes',
+      'a.requires_involvement',
+      'provider.kind as provider_kind',
+    ])
     .where('a.recipient_organisation_id', '=', user.organisationId)
     .where('a.status', '=', 'active')
     .where('a.starts_on', '<=', date)
@@ -72,7 +88,9 @@ export async function mayAccess(
       agreement.provider_kind === definition.controller,
   )
   if (!covering) {
-    return deny(`no active sharing agreement gives this organisation ${definition.label.toLowerCase()} for ${PURPOSE_LABELS[purpose].toLowerCase()} on ${date}`)
+    return deny(
+      `no active sharing agreement gives this organisation ${definition.label.toLowerCase()} for ${PURPOSE_LABELS[purpose].toLowerCase()} on ${date}`,
+    )
   }
   return {
     allowed: true,
@@ -81,4 +99,13 @@ export async function mayAccess(
     requiresInvolvement: covering.requires_involvement,
     reason: `shared under an active agreement for ${PURPOSE_LABELS[purpose].toLowerCase()}`,
   }
+}
+
+/**
+ * The decision for a read that involves no case of the viewer's (a person page, a search, the
+ * linkage queue, the people of an incident): an agreement that covers only the people of the
+ * viewer's own cases gives nothing there. Referrals are cases, and honour such agreements.
+ */
+export function outsideOwnCases(decision: AccessDecision, reason: string): AccessDecision {
+  return decision.allowed && decision.requiresInvolvement ? { ...decision, allowed: false, reason } : decision
 }

@@ -2,30 +2,11 @@
  * JSON schemas of the referral API: Fastify serialises answers through them (a key not listed
  * here never leaves the server) and @fastify/swagger documents them.
  */
-const errorResponse = {
-  type: 'object',
-  properties: {
-    error: {
-      type: 'object',
-      required: ['code', 'message'],
-      properties: {
-        code: { type: 'string' },
-        message: { type: 'string' },
-        fields: { type: 'object', additionalProperties: { type: 'string' } },
-      },
-    },
-  },
-} as const
 
-const errors = {
-  400: errorResponse,
-  401: errorResponse,
-  403: errorResponse,
-  404: errorResponse,
-  409: errorResponse,
-}
+import { errorResponses, nullable } from '../../server/api-schemas.ts'
+
+const errors = errorResponses(400, 401, 403, 404, 409)
 const common = { tags: ['referrals'], security: [{ session: [] }] }
-const nullable = (type: string, extra: Record<string, unknown> = {}) => ({ type: [type, 'null'], ...extra })
 const text = (description: string) => ({ type: 'string', description })
 const idParameter = {
   type: 'object',

@@ -4,34 +4,11 @@
  * docs/triggers/README.md, checked by validateRule rather than here, so that a refused rule
  * comes back with every problem named by its path.
  */
-const errorResponse = {
-  type: 'object',
-  properties: {
-    error: {
-      type: 'object',
-      required: ['code', 'message'],
-      properties: {
-        code: { type: 'string' },
-        message: { type: 'string' },
-        fields: {
-          type: 'object',
-          description: 'Each problem by its field path in the definition, or by query field',
-          additionalProperties: { type: 'string' },
-        },
-      },
-    },
-  },
-} as const
 
-const errors = {
-  400: errorResponse,
-  401: errorResponse,
-  403: errorResponse,
-  404: errorResponse,
-  409: errorResponse,
-}
+import { errorResponses, nullable } from '../../server/api-schemas.ts'
+
+const errors = errorResponses(400, 401, 403, 404, 409)
 const common = { tags: ['triggers'], security: [{ session: [] }] }
-const nullable = (type: string, extra: Record<string, unknown> = {}) => ({ type: [type, 'null'], ...extra })
 const keyParameter = {
   type: 'object',
   properties: { key: { type: 'string', description: 'The rule key, e.g. repeat-missing' } },

@@ -4,24 +4,10 @@
  * which names each bad option, so the request body takes options as a plain object here.
  */
 
-const errorResponse = {
-  type: 'object',
-  properties: {
-    error: {
-      type: 'object',
-      required: ['code', 'message'],
-      properties: {
-        code: { type: 'string' },
-        message: { type: 'string' },
-        fields: { type: 'object', additionalProperties: { type: 'string' } },
-      },
-    },
-  },
-} as const
+import { errorResponse, errorResponses, nullable } from '../../../server/api-schemas.ts'
 
-const errors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 404: errorResponse }
+const errors = errorResponses(400, 401, 403, 404)
 const common = { tags: ['analysis'], security: [{ session: [] }] }
-const nullable = (type: string, extra: Record<string, unknown> = {}) => ({ type: [type, 'null'], ...extra })
 const anyObject = { type: 'object', additionalProperties: true } as const
 
 const method = {

@@ -1,23 +1,9 @@
 /** JSON schemas of the data hub's API: Fastify validates responses with them and @fastify/swagger documents them. */
 
-const errorResponse = {
-  type: 'object',
-  properties: {
-    error: {
-      type: 'object',
-      required: ['code', 'message'],
-      properties: {
-        code: { type: 'string' },
-        message: { type: 'string' },
-        fields: { type: 'object', additionalProperties: { type: 'string' } },
-      },
-    },
-  },
-} as const
+import { errorResponse, errorResponses, nullable } from '../../../server/api-schemas.ts'
 
-const errors = { 400: errorResponse, 401: errorResponse, 403: errorResponse }
+const errors = errorResponses(400, 401, 403)
 const common = { tags: ['data'], security: [{ session: [] }] }
-const nullable = (type: string, extra: Record<string, unknown> = {}) => ({ type: [type, 'null'], ...extra })
 
 /**
  * Query parameters are declared as plain strings so they appear in the document; the handlers

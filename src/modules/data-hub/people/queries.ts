@@ -2,7 +2,12 @@ import type { Kysely } from 'kysely'
 import { systemClock, type Clock } from '../../../clock.ts'
 import type { Database } from '../../../db/schema.ts'
 import { recordAudit } from '../../platform/audit/audit-log.ts'
-import { mayAccess, type AccessDecision, type AccessingUser } from '../../platform/sharing.ts'
+import {
+  mayAccess,
+  outsideOwnCases,
+  type AccessDecision,
+  type AccessingUser,
+} from '../../platform/sharing.ts'
 import type { InvolvementRole } from './tables.ts'
 
 /**
@@ -44,21 +49,12 @@ export interface ViewContext {
   ip?: string | null
 }
 
-/**
- * An agreement that covers only the people of the viewer's own cases cannot be honoured yet:
- * nothing records case involvement until the people-and-triggers work, so it gives nothing.
- */
-function effective(decision: AccessDecision): AccessDecision {
-  if (decision.allowed && decision.requiresInvolvement) {
-    return {
-      ...decision,
-      allowed: false,
-      reason:
-        "the agreement covers only the people of the user's own cases, and no case involves this incident",
-    }
-  }
-  return decision
-}
+// An agreement limited to the viewer's own cases cannot be honoured here: no case involves an incident.
+const effective = (decision: AccessDecision): AccessDecision =>
+  outsideOwnCases(
+    decision,
+    "the agreement covers only the people of the user's own cases, and no case involves this incident",
+  )
 
 /**
  * The people involved in an incident, as far as the viewer may see them for the purpose:

@@ -1,21 +1,8 @@
 /** JSON schemas of the API: Fastify validates with them and @fastify/swagger documents them. */
 
-const errorResponse = {
-  type: 'object',
-  properties: {
-    error: {
-      type: 'object',
-      required: ['code', 'message'],
-      properties: {
-        code: { type: 'string' },
-        message: { type: 'string' },
-        fields: { type: 'object', additionalProperties: { type: 'string' } },
-      },
-    },
-  },
-} as const
+import { errorResponse, errorResponses } from '../../../server/api-schemas.ts'
 
-const errors = { 400: errorResponse, 401: errorResponse, 403: errorResponse }
+const errors = errorResponses(400, 401, 403)
 
 const me = {
   type: 'object',
@@ -28,14 +15,25 @@ const me = {
     organisation: {
       type: 'object',
       required: ['id', 'name', 'kind'],
-      properties: { id: { type: 'string', format: 'uuid' }, name: { type: 'string' }, kind: { type: 'string' } },
+      properties: {
+        id: { type: 'string', format: 'uuid' },
+        name: { type: 'string' },
+        kind: { type: 'string' },
+      },
     },
     teams: {
       type: 'array',
-      items: { type: 'object', required: ['id', 'name'], properties: { id: { type: 'string' }, name: { type: 'string' } } },
+      items: {
+        type: 'object',
+        required: ['id', 'name'],
+        properties: { id: { type: 'string' }, name: { type: 'string' } },
+      },
     },
     permissions: { type: 'array', items: { type: 'string' } },
-    version: { type: 'integer', description: 'Send it back (If-Match or version) when you change the account' },
+    version: {
+      type: 'integer',
+      description: 'Send it back (If-Match or version) when you change the account',
+    },
   },
 } as const
 
@@ -50,7 +48,8 @@ export const getMeSchema = {
 export const patchMeSchema = {
   ...common,
   summary: 'Change your own display name',
-  description: 'Needs the X-CSRF-Token header and the version you read, as If-Match or in the body; 409 if it changed since.',
+  description:
+    'Needs the X-CSRF-Token header and the version you read, as If-Match or in the body; 409 if it changed since.',
   headers: {
     type: 'object',
     properties: { 'if-match': { type: 'string', description: 'The version from GET /api/v1/me, e.g. "3"' } },
