@@ -10,6 +10,7 @@ import type { AnalysisTables } from '../modules/analysis/runs/tables.ts'
 import type { PersonIdentityTables } from '../modules/people/tables.ts'
 import type { ReferralTables } from '../modules/referrals/tables.ts'
 import type { TriggerTables } from '../modules/triggers/tables.ts'
+import type { MailTables } from '../modules/platform/mail/tables.ts'
 
 /** The whole database as Kysely sees it: each module contributes its own tables. */
 export type Database = PoliceUkTables &
@@ -23,4 +24,5 @@ export type Database = PoliceUkTables &
   AnalysisTables &
   PersonIdentityTables &
   ReferralTables &
-  TriggerTables
+  TriggerTables &
+  MailTables

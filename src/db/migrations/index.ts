@@ -16,6 +16,7 @@ import * as personIdentities from './0014-person-identities.ts'
 import * as triggerRules from './0015-trigger-rules.ts'
 import * as referrals from './0016-referrals.ts'
 import * as triggerRuns from './0017-trigger-runs.ts'
+import * as mailOutbox from './0018-mail-outbox.ts'
 
 /**
  * Every migration, in order. Listed by hand rather than read from the folder so that the
@@ -39,4 +40,5 @@ export const migrations: Record<string, Migration> = {
   '0015-trigger-rules': triggerRules,
   '0016-referrals': referrals,
   '0017-trigger-runs': triggerRuns,
+  '0018-mail-outbox': mailOutbox,
 }

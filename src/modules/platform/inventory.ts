@@ -204,4 +204,24 @@ export const INVENTORY: TableInventory[] = [
       expires_at: plain('When the state lapses'),
     },
   },
+  {
+    table: 'mail_outbox',
+    description:
+      'Email notifications waiting to be sent or sent: what happened and a link, written in the transaction of the change.',
+    dataClass: null,
+    retention: 'session',
+    columns: {
+      id: plain('Surrogate key'),
+      kind: plain('The kind of notification, e.g. referral-received'),
+      to_address: personal('The staff email address it goes to'),
+      subject: plain('The subject line; names no one'),
+      body: plain('The text; names no one, links to the page where access is checked'),
+      subject_person_id: personal('The person the message concerns, so that erasing them removes it'),
+      created_at: plain('When it was queued'),
+      send_after: plain('Not sent before this time'),
+      attempts: plain('Delivery attempts so far'),
+      sent_at: plain('When the SMTP server accepted it'),
+      last_error: plain('The last delivery error, if any'),
+    },
+  },
 ]
