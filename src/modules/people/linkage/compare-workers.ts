@@ -10,11 +10,9 @@ import { PairComparer } from './comparisons.ts'
 import type { CompareWorkerData, CompareWorkerResult, CompareWorkerTask } from './compare-worker.ts'
 import type { EncodedPeople, StringTable } from './encode.ts'
 import { compareJob, type JobPatterns, type PairJob } from './pair-jobs.ts'
+import { typeScriptWorkerSource } from '../../../worker-source.ts'
 
-/** Loads the worker's TypeScript through tsx, as the Gi* workers do (hotspots/gi-star-parallel.ts). */
-const workerBootstrap = () =>
-  `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})` +
-  `.then(({ register }) => { register(); return import(${JSON.stringify(import.meta.resolve('./compare-worker.ts'))}) })`
+const workerBootstrap = () => typeScriptWorkerSource(import.meta.resolve('./compare-worker.ts'))
 
 function shared<T extends Int32Array | Uint16Array | Uint8Array | Float64Array>(values: T): T {
   const Constructor = values.constructor as new (buffer: SharedArrayBuffer) => T
