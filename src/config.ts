@@ -16,6 +16,7 @@ export interface Config {
   sessionSecret: string
   /** Public base URL, used for OpenID Connect redirects and links in email. */
   publicUrl: string
+  /** Outgoing mail server (smtp:// or smtps://); without it notifications wait in the outbox. */
   smtpUrl: string | undefined
   mailFrom: string
   /** Load the demo partnership and demo users on first start. */
@@ -27,6 +28,8 @@ export interface Config {
   uploadMaxBytes: number
   /** Run on every uploaded file with its path appended: exit 0 clean, 1 infected, anything else an error. */
   antivirusCommand: string | undefined
+  /** How long a break-glass opening of a restricted record lasts, in hours (A7: at most 24). */
+  breakGlassHours: number
 }
 
 export const DEVELOPMENT_SESSION_SECRET = 'development-only-secret-do-not-use-in-production'
@@ -60,6 +63,18 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!Number.isSafeInteger(uploadMaxBytes) || uploadMaxBytes < 1) {
     throw new ConfigError(`UPSTREAM_UPLOAD_MAX_BYTES must be a whole number of bytes above 0, not '${env.UPSTREAM_UPLOAD_MAX_BYTES}'`)
   }
+  const breakGlassHours = Number(env.UPSTREAM_BREAK_GLASS_HOURS ?? 24)
+  if (!Number.isInteger(breakGlassHours) || breakGlassHours < 1 || breakGlassHours > 24) {
+    throw new ConfigError(`UPSTREAM_BREAK_GLASS_HOURS must be a whole number of hours from 1 to 24, not '${env.UPSTREAM_BREAK_GLASS_HOURS}'`)
+  }
+  const smtpUrl = env.UPSTREAM_SMTP_URL?.trim() || undefined
+  if (smtpUrl && !/^smtps?:\/\/[^/?#]+/.test(smtpUrl)) {
+    throw new ConfigError(`UPSTREAM_SMTP_URL must be smtp://host:port or smtps://host:port, not '${smtpUrl.replace(/\/\/[^@/]*@/, '//…@')}'`)
+  }
+  const mailFrom = env.UPSTREAM_MAIL_FROM?.trim() || 'upstream@localhost'
+  if (!/^[^@\s]+@[^@\s]+$/.test(mailFrom) && !/<[^@\s<>]+@[^@\s<>]+>$/.test(mailFrom)) {
+    throw new ConfigError(`UPSTREAM_MAIL_FROM must be an email address, not '${mailFrom}'`)
+  }
   const publicUrl = (env.UPSTREAM_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, '')
   return {
     production,
@@ -70,12 +85,13 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     auditCheckpointDir: path.resolve(env.UPSTREAM_AUDIT_CHECKPOINT_DIR ?? path.join(dataDir, 'audit-checkpoints')),
     sessionSecret,
     publicUrl,
-    smtpUrl: env.SMTP_URL || undefined,
-    mailFrom: env.MAIL_FROM ?? 'upstream@localhost',
+    smtpUrl,
+    mailFrom,
     demoData: env.UPSTREAM_DEMO_DATA ? env.UPSTREAM_DEMO_DATA === 'true' : !production,
     logLevel: env.LOG_LEVEL ?? (production ? 'info' : 'warn'),
     exposeApiDocs: production ? env.UPSTREAM_EXPOSE_API_DOCS === 'true' : true,
     uploadMaxBytes,
     antivirusCommand: env.UPSTREAM_ANTIVIRUS_COMMAND?.trim() || undefined,
+    breakGlassHours,
   }
 }

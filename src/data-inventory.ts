@@ -11,6 +11,9 @@ import {
 } from './modules/platform/data-inventory.ts'
 import { INVENTORY as platform } from './modules/platform/inventory.ts'
 import { INVENTORY as people } from './modules/people/inventory.ts'
+import { INVENTORY as peopleRestrictions } from './modules/people/restrictions/inventory.ts'
+import { INVENTORY as peopleRetention } from './modules/people/retention/inventory.ts'
+import { INVENTORY as peopleSubjectRights } from './modules/people/subject-rights/inventory.ts'
 import { INVENTORY as referrals } from './modules/referrals/inventory.ts'
 import { INVENTORY as triggers } from './modules/triggers/inventory.ts'
 
@@ -27,6 +30,9 @@ export const MODULE_INVENTORIES: readonly ModuleInventory[] = [
   { module: 'data-hub/geography', entries: dataHubGeography },
   { module: 'analysis', entries: analysis },
   { module: 'people', entries: people },
+  { module: 'people/restrictions', entries: peopleRestrictions },
+  { module: 'people/retention', entries: peopleRetention },
+  { module: 'people/subject-rights', entries: peopleSubjectRights },
   { module: 'referrals', entries: referrals },
   { module: 'triggers', entries: triggers },
 ]

@@ -9,6 +9,9 @@ import { registerDataHubCommands } from '../modules/data-hub/cli.ts'
 import { registerAnalysisCommands } from '../modules/analysis/cli.ts'
 import { registerTriggerCommands } from '../modules/triggers/cli.ts'
 import { registerPeopleCommands } from '../modules/people/cli.ts'
+import { registerSubjectRightsCommands } from '../modules/people/subject-rights/index.ts'
+import { registerRetentionCommands } from '../modules/people/retention/cli.ts'
+import { registerRestrictionCommands } from '../modules/people/restrictions/cli.ts'
 import { startServer } from '../server/serve.ts'
 import { CliError, output, withDatabase } from './context.ts'
 import { registerInventoryCommands } from './inventory.ts'
@@ -43,6 +46,9 @@ export function buildProgram(): Command {
   registerDataHubCommands(program)
   registerAnalysisCommands(program)
   registerPeopleCommands(program)
+  registerSubjectRightsCommands(program)
+  registerRetentionCommands(program)
+  registerRestrictionCommands(program)
   registerTriggerCommands(program)
   registerInventoryCommands(program)
   return program

@@ -11,6 +11,9 @@ import type { PersonIdentityTables } from '../modules/people/tables.ts'
 import type { ReferralTables } from '../modules/referrals/tables.ts'
 import type { TriggerTables } from '../modules/triggers/tables.ts'
 import type { MailTables } from '../modules/platform/mail/tables.ts'
+import type { RestrictionTables } from '../modules/people/restrictions/tables.ts'
+import type { SubjectRightsTables } from '../modules/people/subject-rights/tables.ts'
+import type { RetentionTables } from '../modules/people/retention/tables.ts'
 
 /** The whole database as Kysely sees it: each module contributes its own tables. */
 export type Database = PoliceUkTables &
@@ -25,4 +28,7 @@ export type Database = PoliceUkTables &
   PersonIdentityTables &
   ReferralTables &
   TriggerTables &
-  MailTables
+  MailTables &
+  RestrictionTables &
+  SubjectRightsTables &
+  RetentionTables

@@ -13,6 +13,8 @@ import { registerPlatformRoutes } from '../modules/platform/routes.ts'
 import { registerPublicSiteRoutes } from '../modules/public-site/routes.ts'
 import { registerReferralRoutes } from '../modules/referrals/index.ts'
 import { registerPeopleRoutes } from '../modules/people/routes.ts'
+import { registerSubjectRightsRoutes } from '../modules/people/subject-rights/index.ts'
+import { registerRetentionRoutes } from '../modules/people/retention/routes.ts'
 import { registerTriggerRoutes } from '../modules/triggers/routes.ts'
 import { registerAssets } from './assets.ts'
 import { collectRoutes, type RegisteredRoute } from './define-route.ts'
@@ -84,6 +86,8 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   registerAnalysisApiRoutes(app)
   registerReferralRoutes(app)
   registerPeopleRoutes(app)
+  registerSubjectRightsRoutes(app)
+  registerRetentionRoutes(app)
   registerTriggerRoutes(app)
   await options.extraRoutes?.(app)
   return app

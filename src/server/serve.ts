@@ -9,11 +9,16 @@ import { writeAuditCheckpoint } from '../modules/platform/audit/checkpoints.ts'
 import { describeCredentials, isEmptyDatabase, loadDemoData, saveCredentials } from '../modules/platform/demo-data.ts'
 import { loadDemoDataHub } from '../modules/data-hub/index.ts'
 import { loadDemoLinkageAndTriggers } from '../modules/people/demo.ts'
+import { sweepGrantNotices } from '../modules/people/restrictions/index.ts'
+import { repeatEvery, startMailDelivery } from '../modules/platform/mail/delivery-loop.ts'
+import { queueOverdueReminders } from '../modules/referrals/index.ts'
 import { buildApp } from './app.ts'
 
 export const SHUTDOWN_GRACE_MS = 10_000
 /** How often the audit chain head is checkpointed outside the database while running. */
 const CHECKPOINT_INTERVAL_MS = 60 * 60_000
+/** How often overdue referrals are looked for; each is reminded of once a day at most. */
+const OVERDUE_REMINDER_INTERVAL_MS = 15 * 60_000
 
 export interface RunningServer {
   app: FastifyInstance
@@ -58,11 +63,27 @@ export async function startServer(config: Config, print: (line: string) => void 
     writeAuditCheckpoint(database.db, config.auditCheckpointDir, 'periodic').catch((error) => app?.log.error({ err: error }, 'audit checkpoint failed'))
   }, CHECKPOINT_INTERVAL_MS)
   checkpointTimer.unref()
+  // Notices of involvement grants ending within 7 days (A7); each grant gets one, however often this runs.
+  const grantSweepTimer = setInterval(() => {
+    sweepGrantNotices(database.db, systemClock.now()).catch((error) => app?.log.error({ err: error }, 'grant notice sweep failed'))
+  }, CHECKPOINT_INTERVAL_MS)
+  grantSweepTimer.unref()
+  const mailDelivery = startMailDelivery(database.db, config, systemClock, {
+    info: print,
+    error: (error) => app?.log.error({ err: error }, 'mail delivery failed'),
+  })
+  const overdueReminders = repeatEvery(
+    OVERDUE_REMINDER_INTERVAL_MS,
+    async () => void (await queueOverdueReminders(database.db, systemClock)),
+    (error) => app?.log.error({ err: error }, 'queueing overdue referral reminders failed'),
+  )
 
   let stopping: Promise<void> | undefined
   const stop = () =>
     (stopping ??= (async () => {
       clearInterval(checkpointTimer)
+      clearInterval(grantSweepTimer)
+      await Promise.all([mailDelivery.stop(), overdueReminders.stop()])
       await app!.close()
       await writeAuditCheckpoint(database.db, config.auditCheckpointDir, 'shutdown')
       await database.close()

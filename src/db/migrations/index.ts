@@ -17,6 +17,14 @@ import * as triggerRules from './0015-trigger-rules.ts'
 import * as referrals from './0016-referrals.ts'
 import * as triggerRuns from './0017-trigger-runs.ts'
 import * as mailOutbox from './0018-mail-outbox.ts'
+import * as restrictedRecords from './0019-restricted-records.ts'
+import * as dataSubjectCategories from './0020-data-subject-categories.ts'
+import * as retentionAndErasure from './0021-retention-and-erasure.ts'
+import * as subjectRights from './0022-subject-rights.ts'
+import * as rowSecurity from './0023-row-security.ts'
+import * as rowSecurityOfRestrictionsAndRights from './0024-row-security-of-restrictions-and-rights.ts'
+import * as mailDelivery from './0025-mail-delivery.ts'
+import * as referralPriorityRaised from './0026-referral-priority-raised.ts'
 
 /**
  * Every migration, in order. Listed by hand rather than read from the folder so that the
@@ -41,4 +49,12 @@ export const migrations: Record<string, Migration> = {
   '0016-referrals': referrals,
   '0017-trigger-runs': triggerRuns,
   '0018-mail-outbox': mailOutbox,
+  '0019-restricted-records': restrictedRecords,
+  '0020-data-subject-categories': dataSubjectCategories,
+  '0021-retention-and-erasure': retentionAndErasure,
+  '0022-subject-rights': subjectRights,
+  '0023-row-security': rowSecurity,
+  '0024-row-security-of-restrictions-and-rights': rowSecurityOfRestrictionsAndRights,
+  '0025-mail-delivery': mailDelivery,
+  '0026-referral-priority-raised': referralPriorityRaised,
 }

@@ -1,8 +1,10 @@
 import type { Kysely } from 'kysely'
 import { systemClock, type Clock } from '../../clock.ts'
 import type { Database } from '../../db/schema.ts'
+import { withViewerScope } from '../../db/viewer-scope.ts'
 import { DomainError, invalid } from '../../errors.ts'
 import { recordAudit } from '../platform/audit/audit-log.ts'
+import { LINKAGE_PURPOSE } from './review-queue.ts'
 import type { LinkDecisionKind } from './tables.ts'
 
 /**
@@ -41,7 +43,7 @@ export async function decideReview(
     throw invalid({ reason: `Keep the reason under ${MAX_REASON_LENGTH} characters` })
   const decision: LinkDecisionKind = input.decision
   const now = (context.clock ?? systemClock).now()
-  return db.transaction().execute(async (trx) => {
+  return withViewerScope(db, { ...actor, on: now }, LINKAGE_PURPOSE, async (trx) => {
     const review = await trx
       .updateTable('link_review')
       .set({ status: 'decided' })
@@ -135,7 +137,7 @@ export async function undoDecision(
   context: DecisionContext = {},
 ): Promise<void> {
   const now = (context.clock ?? systemClock).now()
-  await db.transaction().execute(async (trx) => {
+  await withViewerScope(db, { ...actor, on: now }, LINKAGE_PURPOSE, async (trx) => {
     const row = await trx
       .updateTable('link_decision')
       .set({ undone_at: now, undone_by: actor.id })
@@ -185,7 +187,7 @@ export async function splitRecordFromPerson(
   if (reason.length > MAX_REASON_LENGTH)
     throw invalid({ reason: `Keep the reason under ${MAX_REASON_LENGTH} characters` })
   const now = (context.clock ?? systemClock).now()
-  return db.transaction().execute(async (trx) => {
+  return withViewerScope(db, { ...actor, on: now }, LINKAGE_PURPOSE, async (trx) => {
     const linked = await trx
       .selectFrom('person_record_link')
       .select('person_record_id')

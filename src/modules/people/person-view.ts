@@ -1,10 +1,14 @@
 import { sql, type Kysely } from 'kysely'
 import { systemClock, type Clock } from '../../clock.ts'
 import type { Database } from '../../db/schema.ts'
+import { withViewerScope } from '../../db/viewer-scope.ts'
 import { KIND_DATA_CLASS, type IncidentKind } from '../data-hub/index.ts'
 import type { InvolvementRole } from '../data-hub/people/index.ts'
+import type { DataSubjectCategory } from '../platform/data-subject-categories.ts'
 import { recordAudit } from '../platform/audit/audit-log.ts'
 import { mayAccess, outsideOwnCases, type AccessDecision, type AccessingUser } from '../platform/sharing.ts'
+import { restrictionGate, type GateDecision } from './restrictions/gate.ts'
+import { isBeyondUse, notBeyondUse } from './subject-rights/beyond-use.ts'
 
 /**
  * THE read path to a linked person: identity, source records, households and the timeline of
@@ -23,6 +27,8 @@ export interface PersonSourceRecord {
   address: string | null
   postcode: string | null
   matchProbability: number | null
+  /** The match probability is an assessment (C3): made by this linkage run, started by whom, when. */
+  matchAssessment: { linkageRunId: number; startedByName: string | null; assessedAt: Date }
 }
 
 export interface TimelineEntry {
@@ -31,6 +37,7 @@ export interface TimelineEntry {
   kind: IncidentKind
   categoryLabel: string
   role: InvolvementRole
+  category: DataSubjectCategory
   sourceSystem: string
   lsoaName: string | null
 }
@@ -62,7 +69,11 @@ export interface PersonView {
   withheldKinds: IncidentKind[]
 }
 
-export type PersonLookup = { found: true; person: PersonView } | { found: false } | { mergedInto: number }
+/** restriction: the sharing decision let the viewer in, the restricted-record gate did not. */
+export type PersonLookup =
+  | { found: true; person: PersonView }
+  | { found: false; restriction?: Extract<GateDecision, { allowed: false }> }
+  | { mergedInto: number }
 
 export interface ViewContext {
   clock?: Clock
@@ -81,7 +92,7 @@ export async function viewPerson(
   context: ViewContext = {},
 ): Promise<PersonLookup> {
   const now = (context.clock ?? systemClock).now()
-  return db.transaction().execute(async (trx) => {
+  return withViewerScope(db, { ...viewer, on: now }, purpose, async (trx) => {
     const identity = effective(await mayAccess(trx, viewer, 'person-identity', purpose, now))
     const involvement = identity.allowed
       ? effective(await mayAccess(trx, viewer, 'person-involvement', purpose, now))
@@ -121,11 +132,36 @@ export async function viewPerson(
       return { found: false }
     }
     if (person.merged_into !== null) return { mergedInto: person.merged_into }
+    // Beyond use (restriction of processing): only the DPO's subject-rights pages show the person.
+    if (await isBeyondUse(trx, personId)) {
+      await recordAudit(trx, {
+        ...audit,
+        action: 'consult',
+        outcome: 'denied',
+        details: { reason: 'beyond use' },
+      })
+      return { found: false }
+    }
+    const gate = await restrictionGate(trx, viewer, personId, now, { ...context, purpose })
+    if (!gate.allowed) {
+      await recordAudit(trx, {
+        ...audit,
+        action: 'consult',
+        outcome: 'denied',
+        details: { reason: gate.reason, restriction: gate.cause },
+      })
+      return { found: false, restriction: gate }
+    }
 
     const records = await trx
       .selectFrom('person_record as r')
       .innerJoin('person_record_link as l', 'l.person_record_id', 'r.id')
+      .innerJoin('linkage_run as run', 'run.id', 'l.linkage_run_id')
+      .leftJoin('app_user as run_starter', 'run_starter.id', 'run.started_by')
       .select([
+        'l.linkage_run_id',
+        'run_starter.display_name as run_started_by',
+        sql<Date>`coalesce(run.finished_at, run.started_at)`.as('run_at'),
         'r.id',
         'r.source_system',
         'r.source_person_id',
@@ -160,6 +196,7 @@ export async function viewPerson(
             'i.kind',
             'i.category_label',
             'v.role',
+            'v.category',
             'r.source_system',
             'i.lsoa_name',
           ])
@@ -182,6 +219,7 @@ export async function viewPerson(
         timelineEntries: timelineRows.length,
         householdMembersShown: households.reduce((sum, h) => sum + h.others.length, 0),
         withheldKinds,
+        ...(gate.basis === 'unrestricted' ? {} : { restrictionBasis: gate.basis }),
       },
     })
     return {
@@ -200,6 +238,11 @@ export async function viewPerson(
           address: r.address,
           postcode: r.postcode,
           matchProbability: r.match_probability,
+          matchAssessment: {
+            linkageRunId: Number(r.linkage_run_id),
+            startedByName: r.run_started_by,
+            assessedAt: r.run_at,
+          },
         })),
         households,
         timeline: timelineRows.map((row) => ({
@@ -208,6 +251,7 @@ export async function viewPerson(
           kind: row.kind,
           categoryLabel: row.category_label,
           role: row.role,
+          category: row.category,
           sourceSystem: row.source_system,
           lsoaName: row.lsoa_name,
         })),
@@ -244,6 +288,7 @@ async function householdsOf(db: Kysely<Database>, personId: number): Promise<Hou
       own.map((h) => h.id),
     )
     .where('m.person_id', '<>', personId)
+    .where(notBeyondUse('m.person_id'))
     .orderBy('p.display_name')
     .execute()
   return own.map((household) => ({

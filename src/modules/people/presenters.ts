@@ -1,4 +1,5 @@
 import { PURPOSE_LABELS, type Purpose } from '../platform/data-classes.ts'
+import { DATA_SUBJECT_CATEGORY_LABELS } from '../platform/data-subject-categories.ts'
 import type { PersonView } from './person-view.ts'
 import type { ReviewPair } from './review-queue.ts'
 
@@ -35,10 +36,16 @@ export function personPage(person: PersonView, purpose: Purpose) {
     purpose,
     purposeLabel: PURPOSE_LABELS[purpose],
     sources: [...new Set(person.records.map((r) => r.sourceSystem))],
-    records: person.records.map((r) => ({ ...r, probability: percent(r.matchProbability) })),
+    records: person.records.map((r) => ({
+      ...r,
+      probability: percent(r.matchProbability),
+      assessedBy: `Record linkage run ${r.matchAssessment.linkageRunId}, ${r.matchAssessment.startedByName ? `started by ${r.matchAssessment.startedByName}` : 'run by Upstream'}`,
+      assessedAt: r.matchAssessment.assessedAt,
+    })),
     timeline: person.timeline.map((entry) => ({
       ...entry,
       roleText: ROLE_WORDS[entry.role] ?? entry.role,
+      categoryText: DATA_SUBJECT_CATEGORY_LABELS[entry.category],
       kindText: KIND_WORDS[entry.kind] ?? entry.kind,
     })),
     withheld: person.withheldKinds.map((kind) => KIND_WORDS[kind] ?? kind),

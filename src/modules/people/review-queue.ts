@@ -1,10 +1,12 @@
 import type { Kysely } from 'kysely'
 import { systemClock, type Clock } from '../../clock.ts'
 import type { Database } from '../../db/schema.ts'
+import { withViewerScope } from '../../db/viewer-scope.ts'
 import type { Purpose } from '../platform/data-classes.ts'
 import { recordAudit } from '../platform/audit/audit-log.ts'
 import { mayAccess, outsideOwnCases, type AccessingUser } from '../platform/sharing.ts'
 import type { FieldExplanation } from './tables.ts'
+import { recordNotBeyondUse } from './subject-rights/beyond-use.ts'
 
 /**
  * The review queue: pairs of records the latest linkage run could not decide, most likely first,
@@ -54,6 +56,8 @@ function pairQuery(db: Kysely<Database>) {
     .selectFrom('link_review as v')
     .innerJoin('person_record as a', 'a.id', 'v.record_a')
     .innerJoin('person_record as b', 'b.id', 'v.record_b')
+    .where(recordNotBeyondUse('v.record_a'))
+    .where(recordNotBeyondUse('v.record_b'))
     .select([
       'v.id',
       'v.status',
@@ -110,7 +114,7 @@ export async function openReviews(
   context: QueueContext = {},
 ): Promise<{ allowed: boolean; total: number; pairs: ReviewPair[] }> {
   const now = (context.clock ?? systemClock).now()
-  return db.transaction().execute(async (trx) => {
+  return withViewerScope(db, { ...viewer, on: now }, LINKAGE_PURPOSE, async (trx) => {
     const access = await allowed(trx, viewer, now)
     const audit = {
       event: 'VIEW_LINK_REVIEWS',
@@ -129,6 +133,8 @@ export async function openReviews(
       .selectFrom('link_review')
       .select((eb) => eb.fn.countAll<string>().as('total'))
       .where('status', '=', 'open')
+      .where(recordNotBeyondUse('link_review.record_a'))
+      .where(recordNotBeyondUse('link_review.record_b'))
       .executeTakeFirstOrThrow()
     const rows = await pairQuery(trx)
       .where('v.status', '=', 'open')
@@ -158,7 +164,7 @@ export async function reviewPair(
   context: QueueContext = {},
 ): Promise<ReviewPair | null> {
   const now = (context.clock ?? systemClock).now()
-  return db.transaction().execute(async (trx) => {
+  return withViewerScope(db, { ...viewer, on: now }, LINKAGE_PURPOSE, async (trx) => {
     const access = await allowed(trx, viewer, now)
     const audit = {
       event: 'VIEW_LINK_REVIEW',

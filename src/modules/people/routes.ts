@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { withViewerScope } from '../../db/viewer-scope.ts'
 import { DomainError } from '../../errors.ts'
 import { defineRoutes } from '../../server/define-route.ts'
 import { sendProblem } from '../../server/request-context.ts'
@@ -9,8 +10,16 @@ import { decideReview, splitRecordFromPerson, undoDecision } from './decisions.t
 import { runLinkage } from './link-run.ts'
 import { listLinkageRuns } from './linkage-runs.ts'
 import { viewPerson, type PersonView } from './person-view.ts'
+import { registerRestrictionRoutes, sendRestrictedPage } from './restrictions/routes.ts'
 import { personPage, reviewPage } from './presenters.ts'
-import { listDecisions, openReviews, REVIEWS_PER_PAGE, reviewPair, type ReviewPair } from './review-queue.ts'
+import {
+  LINKAGE_PURPOSE,
+  listDecisions,
+  openReviews,
+  REVIEWS_PER_PAGE,
+  reviewPair,
+  type ReviewPair,
+} from './review-queue.ts'
 import { searchPeople } from './search.ts'
 
 /**
@@ -96,6 +105,8 @@ export function registerPeopleRoutes(app: FastifyInstance): void {
       const lookup = await viewPerson(db, viewer(request), purpose, id, context(request))
       if ('mergedInto' in lookup)
         return reply.code(303).redirect(`/people/${lookup.mergedInto}?purpose=${purpose}`)
+      if (!lookup.found && lookup.restriction)
+        return sendRestrictedPage(request, reply, id, purpose, lookup.restriction)
       if (!lookup.found) return personNotFound(request, reply)
       return renderPerson(reply, lookup.person, purpose, {
         mayReview: roleHasPermission(viewer(request).role, 'people:review'),
@@ -211,7 +222,9 @@ export function registerPeopleRoutes(app: FastifyInstance): void {
     permission: 'people:review',
     dataClass: 'personal',
     handler: async (request, reply) => {
-      const [runs, decisions] = await Promise.all([listLinkageRuns(db, 20), listDecisions(db, 100)])
+      const scope = { ...viewer(request), on: clock.now() }
+      const runs = await listLinkageRuns(db, 20)
+      const decisions = await withViewerScope(db, scope, LINKAGE_PURPOSE, (trx) => listDecisions(trx, 100))
       return reply.render('people/pages/linkage.njk', {
         pageTitle: 'Record linkage',
         runs,
@@ -254,6 +267,8 @@ export function registerPeopleRoutes(app: FastifyInstance): void {
       return reply.code(303).redirect('/people/linkage?undone=1')
     },
   })
+
+  registerRestrictionRoutes(app)
 }
 
 function renderPerson(

@@ -1,9 +1,11 @@
 import { sql, type Kysely } from 'kysely'
 import { systemClock, type Clock } from '../../clock.ts'
 import type { Database } from '../../db/schema.ts'
+import { withViewerScope } from '../../db/viewer-scope.ts'
 import { invalid } from '../../errors.ts'
 import { recordAudit } from '../platform/audit/audit-log.ts'
 import { mayAccess, outsideOwnCases, type AccessingUser } from '../platform/sharing.ts'
+import { notBeyondUse } from './subject-rights/beyond-use.ts'
 
 /**
  * Finding a person by name (any of their records' names) and, optionally, date of birth.
@@ -34,7 +36,7 @@ export async function searchPeople(
     errors.dateOfBirth = 'Enter the date of birth as YYYY-MM-DD'
   if (Object.keys(errors).length) throw invalid(errors)
   const now = (context.clock ?? systemClock).now()
-  return db.transaction().execute(async (trx) => {
+  return withViewerScope(db, { ...viewer, on: now }, input.purpose, async (trx) => {
     const access = outsideOwnCases(
       await mayAccess(trx, viewer, 'person-identity', input.purpose, now),
       'the agreement covers only the people of the user’s own cases',
@@ -70,6 +72,7 @@ export async function searchPeople(
         sql<number>`count(distinct r.id)::int`.as('records'),
       ])
       .where('p.merged_into', 'is', null)
+      .where(notBeyondUse('p.id'))
       .where((eb) =>
         eb.or([
           eb(sql`r.first_names_normalised || ' ' || r.last_name_normalised`, 'like', pattern),

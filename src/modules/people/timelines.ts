@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../db/schema.ts'
 import { EVENT_FLAGS, EVENT_KINDS, type PersonTimeline, type TimelineEvent } from '../triggers/index.ts'
+import { notBeyondUse } from './subject-rights/beyond-use.ts'
 
 /**
  * Every linked person's timeline, as the trigger rules read it: their involvements in incidents
@@ -43,7 +44,12 @@ export async function loadTimelines(
   personIds?: readonly number[],
 ): Promise<PersonTimeline[]> {
   if (personIds && personIds.length === 0) return []
-  let people = db.selectFrom('person').select(['id', 'date_of_birth']).where('merged_into', 'is', null)
+  // People beyond use (restriction of processing) are left out, as people and as household members.
+  let people = db
+    .selectFrom('person')
+    .select(['id', 'date_of_birth'])
+    .where('merged_into', 'is', null)
+    .where(notBeyondUse('person.id'))
   if (personIds) people = people.where('id', 'in', personIds)
   const persons = await people.orderBy('id').execute()
   const households = await householdLinks(db, personIds)
@@ -172,6 +178,7 @@ async function householdLinks(
     .where(
       sql<boolean>`greatest(m.present_from, o.present_from) - ${sql.lit(HOUSEHOLD_MARGIN_DAYS)} <= least(m.present_to, o.present_to) + ${sql.lit(HOUSEHOLD_MARGIN_DAYS)}`,
     )
+    .where(notBeyondUse('o.person_id'))
   if (personIds) query = query.where('m.person_id', 'in', personIds)
   const rows = await query.orderBy('m.person_id').orderBy('o.person_id').execute()
   const links = new Map<number, { personId: number; from: string; to: string }[]>()

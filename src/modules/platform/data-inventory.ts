@@ -11,6 +11,7 @@ export const RETENTION_CLASSES = {
   configuration: 'Kept while the partnership uses Upstream: settings, organisations, teams, agreements.',
   account: 'Kept while the account is active, then for 1 year after it is closed.',
   session: 'Deleted when the session ends or expires.',
+  notification: 'Email notifications: deleted 30 days after they are sent or given up on.',
   audit: 'Append-only; kept for 6 years (DPA 2018 s.62 logs), then archived.',
   'import-provenance': 'Kept as long as any record it brought in is kept.',
   'police-record': 'Police information: kept and reviewed by its MoPI group.',

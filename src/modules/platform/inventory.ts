@@ -209,7 +209,7 @@ export const INVENTORY: TableInventory[] = [
     description:
       'Email notifications waiting to be sent or sent: what happened and a link, written in the transaction of the change.',
     dataClass: null,
-    retention: 'session',
+    retention: 'notification',
     columns: {
       id: plain('Surrogate key'),
       kind: plain('The kind of notification, e.g. referral-received'),
@@ -221,7 +221,12 @@ export const INVENTORY: TableInventory[] = [
       send_after: plain('Not sent before this time'),
       attempts: plain('Delivery attempts so far'),
       sent_at: plain('When the SMTP server accepted it'),
-      last_error: plain('The last delivery error, if any'),
+      last_error: personal('The last delivery error, if any; an SMTP reply may quote the address'),
+      claimed_until: plain('A deliverer holds the message until then, so that no other sends it'),
+      failed_at: plain('When delivery was given up on'),
+      once_key: personal(
+        'Makes a reminder once a day at most: the referral id, the recipient user id and the day',
+      ),
     },
   },
 ]

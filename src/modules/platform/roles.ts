@@ -52,6 +52,12 @@ export const PERMISSIONS = {
   'people:read': 'See linked people: their records, households and timeline, for a stated purpose',
   'people:review': 'Confirm or split uncertain links between person records, and undo decisions',
   'people:link': 'Run record linkage over the person records',
+  'people:retention': 'Review person records due for review under their retention rule: retain with a rationale, or dispose',
+  'people:erase': 'Erase a person and everything derived from them (data protection officer)',
+  'people:subject-rights':
+    'Act on people’s data protection rights: access requests, rectification, marking beyond use',
+  'people:restrict':
+    'Restrict a person’s record to named users, review and lift restrictions, declare staff interests and give involvement grants',
   'referrals:read': 'See the referrals sent to or made by one’s organisation, within its sharing agreements',
   'referrals:make': 'Make referrals and answer requests for more information',
   'referrals:screen': 'Screen referrals (accept, decline, ask for more information), assign them and see conversion by rule',
@@ -78,6 +84,7 @@ const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'analysis:read',
     'analysis:run',
     'people:link',
+    'people:restrict',
   ],
   analyst: [
     'api:read-self',
@@ -101,6 +108,8 @@ const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'analysis:read',
     'people:read',
     'people:review',
+    'people:restrict',
+    'people:retention',
     'referrals:read',
     'referrals:make',
     'referrals:screen',
@@ -110,7 +119,7 @@ const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'triggers:approve',
   ],
   strategic_lead: ['api:read-self', 'data:read', 'analysis:read'],
-  auditor: ['audit:read-all', 'api:read-self'],
+  auditor: ['audit:read-all', 'api:read-self', 'people:subject-rights', 'people:retention', 'people:erase'],
 }
 
 export function isRole(value: unknown): value is Role {

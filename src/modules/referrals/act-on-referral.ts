@@ -1,12 +1,16 @@
 import type { Kysely } from 'kysely'
 import { systemClock } from '../../clock.ts'
 import type { Database } from '../../db/schema.ts'
+import { withViewerScope } from '../../db/viewer-scope.ts'
 import { invalid } from '../../errors.ts'
 import { recordAudit } from '../platform/audit/audit-log.ts'
+import { isBeyondUse } from '../people/subject-rights/index.ts'
 import { isRole, roleHasPermission } from '../platform/roles.ts'
 import type { AccessingUser } from '../platform/sharing.ts'
 import { capacityOf, fieldAccess, isParty } from './access.ts'
+import { copyAssessments } from './assessments.ts'
 import { referralHistory, type ReferralHistoryItem, type ViewContext } from './queries.ts'
+import { notifyAfterAction } from './notifications.ts'
 import { appendEvent, insertReferral, resolveDestination } from './referral-writes.ts'
 import { dueAtFor } from './time-limits.ts'
 import { ACTION_DONE, ACTION_KINDS, transition, type ActionKind, type ReferralAction } from './workflow.ts'
@@ -85,8 +89,10 @@ export function conflictMessage(changes: ReferralHistoryItem[]): string {
   if (!first) return 'Someone else changed this referral since you opened it. Here it is as it is now.'
   const who = first.actorName
     ? `${first.actorName}${first.actorOrganisationName ? ` (${first.actorOrganisationName})` : ''}`
-    : 'Someone else'
-  const what = ACTION_DONE[first.kind as ActionKind] ?? 'changed'
+    : first.kind === 'priority-raised'
+      ? 'The trigger rules'
+      : 'Someone else'
+  const what = ACTION_DONE[first.kind as keyof typeof ACTION_DONE] ?? 'changed'
   const more =
     changes.length > 1
       ? ` and ${changes.length - 1} more change${changes.length > 2 ? 's' : ''} followed`
@@ -130,7 +136,7 @@ export async function actOnReferral(
     occurredAt: now,
     recordType: 'referral',
   }
-  return db.transaction().execute(async (trx): Promise<ActResult> => {
+  return withViewerScope(db, { ...actor, on: now }, null, async (trx): Promise<ActResult> => {
     const row =
       id === null
         ? undefined
@@ -140,7 +146,8 @@ export async function actOnReferral(
       !isParty(actor, {
         fromOrganisationId: row.from_organisation_id,
         toOrganisationId: row.to_organisation_id,
-      })
+      }) ||
+      (row.person_id !== null && (await isBeyondUse(trx, row.person_id)))
     ) {
       await recordAudit(trx, {
         ...audit,
@@ -261,6 +268,10 @@ export async function actOnReferral(
           'rule_key',
           'rule_version',
           'added_at',
+          'category',
+          'source_kind',
+          'import_run_id',
+          'category_source_system',
         ])
         .expression((eb) =>
           eb
@@ -273,10 +284,15 @@ export async function actOnReferral(
               'rule_key',
               'rule_version',
               eb.val(now).as('added_at'),
+              'category',
+              'source_kind',
+              'import_run_id',
+              'category_source_system',
             ])
             .where('referral_id', '=', referralId),
         )
         .execute()
+      await copyAssessments(trx, referralId, onward.id)
       await appendEvent(trx, {
         referralId: onward.id,
         version: 1,
@@ -302,6 +318,18 @@ export async function actOnReferral(
         ...(onward ? { onwardReferral: onward.reference } : {}),
       },
     })
+    await notifyAfterAction(
+      trx,
+      row,
+      {
+        action: action.kind,
+        toStatus: to,
+        assignedUserId,
+        actorUserId: actor.id,
+        ...(onward && onwardDestination ? { onward: { ...onward, ...onwardDestination } } : {}),
+      },
+      now,
+    )
     const disclosed = access.referral.basis === 'agreement'
     await recordAudit(trx, {
       ...audit,

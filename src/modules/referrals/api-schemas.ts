@@ -4,6 +4,7 @@
  */
 
 import { errorResponses, nullable } from '../../server/api-schemas.ts'
+import { DATA_SUBJECT_CATEGORIES } from '../platform/data-subject-categories.ts'
 
 const errors = errorResponses(400, 401, 403, 404, 409)
 const common = { tags: ['referrals'], security: [{ session: [] }] }
@@ -109,6 +110,7 @@ const referral = {
       description: 'Only where the agreements share the evidence for the purpose',
       items: {
         type: 'object',
+        required: ['incidentId', 'category', 'source', 'date'],
         properties: {
           incidentId: { type: 'integer' },
           incidentDate: { type: 'string' },
@@ -116,10 +118,55 @@ const referral = {
           ruleKey: nullable('string'),
           ruleVersion: nullable('integer'),
           addedAt: { type: 'string', format: 'date-time' },
+          category: {
+            type: 'string',
+            enum: [...DATA_SUBJECT_CATEGORIES],
+            description: "The referral's person's category of data subject in the incident (a fact)",
+          },
+          source: {
+            type: 'object',
+            required: ['kind', 'name', 'importRunId', 'recordedBy'],
+            description: 'Where the item came from',
+            properties: {
+              kind: { type: 'string', description: 'The data source (import format) of the incident' },
+              name: { type: 'string' },
+              importRunId: { type: 'integer', description: 'The import run the incident came in by' },
+              recordedBy: nullable('string', {
+                description:
+                  "The records system that recorded the person's involvement; null when the category is derived from the household",
+              }),
+            },
+          },
+          date: { type: 'string', description: 'The date of the incident, YYYY-MM-DD' },
         },
       },
     },
     evidenceCount: { type: 'integer' },
+    assessments: {
+      type: 'array',
+      description:
+        'Opinions about the subject, never recorded facts (DPA s.38): the trigger rule finding and score only where the evidence is shared',
+      items: {
+        type: 'object',
+        required: ['assessment', 'kind', 'finding', 'source', 'author', 'assessedAt'],
+        properties: {
+          assessment: { type: 'boolean', enum: [true] },
+          kind: { type: 'string', enum: ['trigger-finding', 'rfg-score', 'priority'] },
+          finding: { type: 'string' },
+          detail: { type: 'object', additionalProperties: true },
+          source: {
+            type: 'object',
+            description: 'The rule (key and version) or the member of staff that made it',
+            properties: {
+              rule: { type: 'object', properties: { key: { type: 'string' }, version: { type: 'integer' } } },
+              user: nullable('string'),
+            },
+          },
+          author: nullable('string', { description: 'Null for a rule shipped with Upstream' }),
+          assessedAt: { type: 'string', format: 'date-time' },
+        },
+      },
+    },
     policeNote: { type: 'string', description: 'Police staff only' },
     history: {
       type: 'array',

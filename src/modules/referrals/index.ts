@@ -6,4 +6,5 @@ export {
   type TriggerEvidence,
 } from './raise-from-trigger.ts'
 export { referralConversion, type RuleConversion } from './conversion.ts'
+export { queueOverdueReminders } from './notifications.ts'
 export { registerReferralRoutes } from './routes.ts'

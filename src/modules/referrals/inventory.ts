@@ -79,6 +79,33 @@ export const INVENTORY: TableInventory[] = [
       rule_key: plain('The rule that added it'),
       rule_version: plain('The version of that rule'),
       added_at: plain('When it was added'),
+      category: personal("The person's category of data subject in the incident (C3): victim, suspect...", {
+        criminalOffence: true,
+      }),
+      source_kind: plain('The data source the incident came from'),
+      import_run_id: plain('The import run the incident came in by'),
+      category_source_system: plain('The records system that recorded the involvement; null when derived'),
+    },
+  },
+  {
+    table: 'referral_assessment',
+    description:
+      "Opinions on a referral (a trigger rule's finding, an RFG score, a priority), kept apart from the facts with their source, author and date (C3).",
+    dataClass: 'referral',
+    retention: 'police-record',
+    columns: {
+      id: plain('Generated identifier'),
+      referral_id: personal('The referral'),
+      kind: personal('What kind of assessment: trigger-finding, rfg-score or priority'),
+      finding: personal('The assessment in words, e.g. an RFG score and its parts', {
+        criminalOffence: true,
+      }),
+      detail: personal('The parts of the assessment, as JSON', { criminalOffence: true }),
+      source: plain('Made by a rule or by a member of staff'),
+      rule_key: plain('The rule that made it, if one'),
+      rule_version: plain('The version of that rule'),
+      author_user_id: personal('The member of staff who made it or wrote the rule version'),
+      assessed_at: plain('When it was made'),
     },
   },
   {

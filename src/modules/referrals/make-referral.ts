@@ -1,11 +1,15 @@
 import type { Kysely } from 'kysely'
 import { systemClock } from '../../clock.ts'
 import type { Database } from '../../db/schema.ts'
+import { withViewerScope } from '../../db/viewer-scope.ts'
 import { invalid } from '../../errors.ts'
 import { recordAudit } from '../platform/audit/audit-log.ts'
+import { notBeyondUse } from '../people/subject-rights/index.ts'
 import { isPurpose, PURPOSE_LABELS } from '../platform/data-classes.ts'
 import { mayAccess, type AccessingUser } from '../platform/sharing.ts'
+import { priorityAssessment, recordAssessments } from './assessments.ts'
 import type { ViewContext } from './queries.ts'
+import { notifyReferralArrived } from './notifications.ts'
 import { appendEvent, insertReferral, resolveDestination } from './referral-writes.ts'
 import { isPriority, type Priority } from './workflow.ts'
 
@@ -66,7 +70,7 @@ export async function makeReferral(
   context: ViewContext = {},
 ): Promise<{ id: number; reference: string }> {
   const now = (context.clock ?? systemClock).now()
-  return db.transaction().execute(async (trx) => {
+  return withViewerScope(db, { ...maker, on: now }, input.purpose, async (trx) => {
     const errors: Record<string, string> = {}
     if (!isPurpose(input.purpose)) errors.purpose = 'Choose the purpose of the referral'
     else {
@@ -95,6 +99,7 @@ export async function makeReferral(
             .selectFrom('person')
             .select('id')
             .where('id', '=', Number(input.personId))
+            .where(notBeyondUse('person.id'))
             .executeTakeFirst()
           if (!person) errors.personId = `There is no person ${input.personId}`
           else personId = Number(person.id)
@@ -133,6 +138,26 @@ export async function makeReferral(
       actor: { userId: maker.id, organisationId: maker.organisationId },
       toStatus: 'new',
     })
+    await recordAssessments(
+      trx,
+      created.id,
+      { kind: 'user', userId: maker.id },
+      [priorityAssessment(input.priority as Priority)],
+      now,
+    )
+    await notifyReferralArrived(
+      trx,
+      {
+        ...created,
+        status: 'new',
+        personId,
+        fromUserId: maker.id,
+        toOrganisationId: destination!.organisationId,
+        toTeamId: destination!.teamId,
+      },
+      now,
+      maker.id,
+    )
     await recordAudit(trx, {
       action: 'collect',
       event: 'MAKE_REFERRAL',

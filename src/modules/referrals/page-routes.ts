@@ -20,6 +20,7 @@ import {
 import { ACTION_ROUTES, contextOf, deniedAnswer, notFoundAnswer, viewerOf } from './route-helpers.ts'
 import { OUTCOME_LABELS, PRIORITIES, PRIORITY_LABELS, STATUS_LABELS } from './workflow.ts'
 import { PURPOSE_LABELS } from '../platform/data-classes.ts'
+import { assessmentRow, evidenceRow } from './assessment-presenters.ts'
 
 /**
  * The referral pages: the team inbox, a referral with its evidence, history and action forms,
@@ -178,6 +179,8 @@ export function registerReferralPageRoutes(app: FastifyInstance): void {
       priority: PRIORITY_LABELS[referral.priority],
       outcome: referral.outcome ? OUTCOME_LABELS[referral.outcome] : null,
       history: [...referral.history].reverse().map(historyItem),
+      evidenceRows: referral.evidence?.map(evidenceRow),
+      assessmentRows: referral.assessments.map(assessmentRow),
       errors,
       values: page.values ?? {},
       errorList: errorListOf(errors),

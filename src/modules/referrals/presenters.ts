@@ -180,6 +180,16 @@ export function referralJson(referral: ReferralView) {
       ? { evidence: referral.evidence.map((e) => ({ ...e, addedAt: e.addedAt.toISOString() })) }
       : {}),
     evidenceCount: referral.evidenceCount,
+    assessments: referral.assessments.map((a) => ({
+      assessment: true,
+      kind: a.kind,
+      finding: a.finding,
+      detail: a.detail,
+      source:
+        a.source === 'rule' ? { rule: { key: a.ruleKey, version: a.ruleVersion } } : { user: a.authorName },
+      author: a.authorName,
+      assessedAt: a.assessedAt.toISOString(),
+    })),
     ...(referral.policeNote !== undefined ? { policeNote: referral.policeNote } : {}),
     history: referral.history.map((h) => ({
       version: h.version,

@@ -1,10 +1,15 @@
 import { sql, type Kysely } from 'kysely'
 import { systemClock, type Clock } from '../../clock.ts'
 import type { Database } from '../../db/schema.ts'
+import { withViewerScope } from '../../db/viewer-scope.ts'
 import { recordAudit } from '../platform/audit/audit-log.ts'
+import { isBeyondUse, notBeyondUse } from '../people/subject-rights/index.ts'
 import type { Purpose } from '../platform/data-classes.ts'
 import type { AccessingUser } from '../platform/sharing.ts'
+import { restrictionGate } from '../people/restrictions/index.ts'
+import type { DataSubjectCategory } from '../platform/data-subject-categories.ts'
 import { capacityOf, fieldAccess, isParty, purposesAllowed } from './access.ts'
+import { assessmentsOf, type ReferralAssessment } from './assessments.ts'
 import type { InboxQuery } from './inbox-query.ts'
 import { dueDescription, isOverdue } from './time-limits.ts'
 import {
@@ -37,6 +42,12 @@ export interface ReferralEvidenceItem {
   ruleKey: string | null
   ruleVersion: number | null
   addedAt: Date
+  /** The referral's person's category of data subject in the incident (C3). */
+  category: DataSubjectCategory
+  /** Where the item came from: the incident's data source and import run, and who recorded the category. */
+  source: { kind: string; name: string; importRunId: number; recordedBy: string | null }
+  /** The date of the incident, YYYY-MM-DD. */
+  date: string
 }
 
 export interface ReferralHistoryItem {
@@ -90,6 +101,8 @@ export interface ReferralView extends Omit<ReferralSummary, 'personName'> {
   /** Absent when the agreement does not cover the evidence for this purpose. */
   evidence?: ReferralEvidenceItem[]
   evidenceCount: number
+  /** Opinions, never facts: each with its source, author and date (C3). */
+  assessments: ReferralAssessment[]
   /** Police staff only. */
   policeNote?: string
   history: ReferralHistoryItem[]
@@ -212,7 +225,7 @@ export async function viewReferral(
     occurredAt: now,
     recordType: 'referral',
   }
-  return db.transaction().execute(async (trx) => {
+  return withViewerScope(db, { ...viewer, on: now }, null, async (trx) => {
     const row =
       id === null
         ? undefined
@@ -222,7 +235,8 @@ export async function viewReferral(
       !isParty(viewer, {
         fromOrganisationId: row.from_organisation_id,
         toOrganisationId: row.to_organisation_id,
-      })
+      }) ||
+      (row.person_id !== null && (await isBeyondUse(trx, row.person_id)))
     ) {
       await recordAudit(trx, {
         ...audit,
@@ -247,14 +261,45 @@ export async function viewReferral(
       })
       return { kind: 'denied', reason: access.referral.reason }
     }
+    if (row.person_id !== null) {
+      const gate = await restrictionGate(trx, viewer, Number(row.person_id), now, {
+        ...context,
+        purpose: row.purpose,
+      })
+      if (!gate.allowed) {
+        await recordAudit(trx, {
+          ...audit,
+          action: 'consult',
+          event: 'VIEW_REFERRAL',
+          outcome: 'denied',
+          purpose: row.purpose,
+          recordIds: [String(row.id)],
+          details: { reason: gate.reason, restriction: gate.cause },
+        })
+        return { kind: 'denied', reason: gate.reason }
+      }
+    }
     const parties = { fromOrganisationId: row.from_organisation_id, toOrganisationId: row.to_organisation_id }
     const capacity = capacityOf(viewer, parties)
     const evidenceRows = await trx
-      .selectFrom('referral_evidence')
-      .select(['incident_id', 'incident_date', 'why', 'rule_key', 'rule_version', 'added_at'])
-      .where('referral_id', '=', row.id)
-      .orderBy('incident_date', 'desc')
-      .orderBy('incident_id')
+      .selectFrom('referral_evidence as e')
+      .innerJoin('data_source as source', 'source.kind', 'e.source_kind')
+      .select([
+        'e.incident_id',
+        'e.incident_date',
+        'e.why',
+        'e.rule_key',
+        'e.rule_version',
+        'e.added_at',
+        'e.category',
+        'e.source_kind',
+        'source.name as source_name',
+        'e.import_run_id',
+        'e.category_source_system',
+      ])
+      .where('e.referral_id', '=', row.id)
+      .orderBy('e.incident_date', 'desc')
+      .orderBy('e.incident_id')
       .execute()
     const onward = row.onward_from_referral_id
       ? await trx
@@ -318,10 +363,19 @@ export async function viewReferral(
               ruleKey: e.rule_key,
               ruleVersion: e.rule_version,
               addedAt: e.added_at,
+              category: e.category,
+              source: {
+                kind: e.source_kind,
+                name: e.source_name,
+                importRunId: Number(e.import_run_id),
+                recordedBy: e.category_source_system,
+              },
+              date: e.incident_date,
             })),
           }
         : {}),
       evidenceCount: evidenceRows.length,
+      assessments: await assessmentsOf(trx, Number(row.id), { evidenceShown: access.evidence.allowed }),
       ...(access.policeOnly ? { policeNote: row.police_note } : {}),
       history: await referralHistory(trx, Number(row.id)),
       capacity,
@@ -346,6 +400,7 @@ export async function viewReferral(
         dataClasses: shown,
         personId: view.person ? String(view.person.id) : null,
         evidenceIncidents: view.evidence ? view.evidence.length : 0,
+        assessments: view.assessments.length,
         withheld: withheld.length ? withheld.map((item) => item.split(':')[0]!) : null,
       },
     })
@@ -377,7 +432,7 @@ export async function referralInbox(
   context: ViewContext = {},
 ): Promise<InboxPage> {
   const now = (context.clock ?? systemClock).now()
-  return db.transaction().execute(async (trx) => {
+  return withViewerScope(db, { ...viewer, on: now }, null, async (trx) => {
     const allowed = await purposesAllowed(trx, viewer, now)
     const purposes = [...allowed.referral.keys()]
     let filtered = referralQuery(trx)
@@ -387,6 +442,7 @@ export async function referralInbox(
         viewer.organisationId,
       )
       .where('r.purpose', 'in', purposes.length ? purposes : ['-'])
+      .where(notBeyondUse('r.person_id'))
     if (query.status === 'open') filtered = filtered.where('r.status', 'in', OPEN_STATUSES)
     else if (query.status !== 'all') filtered = filtered.where('r.status', '=', query.status)
     if (query.priority) filtered = filtered.where('r.priority', '=', query.priority)

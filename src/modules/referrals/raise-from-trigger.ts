@@ -4,6 +4,10 @@ import type { Database } from '../../db/schema.ts'
 import { invalid } from '../../errors.ts'
 import { recordAudit } from '../platform/audit/audit-log.ts'
 import { isPurpose } from '../platform/data-classes.ts'
+import { priorityAssessment, recordAssessments, type NewAssessment } from './assessments.ts'
+import { evidenceProvenance } from './evidence-provenance.ts'
+import { notifyReferralArrived } from './notifications.ts'
+import { raisePriorityIfGraver, type PriorityRaise } from './priority-escalation.ts'
 import { appendEvent, insertReferral } from './referral-writes.ts'
 import { routeReferral } from './routing.ts'
 import { isPriority, OPEN_STATUSES, type Priority } from './workflow.ts'
@@ -11,8 +15,8 @@ import { isPriority, OPEN_STATUSES, type Priority } from './workflow.ts'
 /**
  * The trigger runner's way in: one open referral per person per rule. The first match raises a
  * referral routed to the neighbourhood team of the person's address (routing.ts); later matches
- * add their incidents to that referral as evidence. The same evidence twice adds nothing, so a
- * rerun of the triggers changes nothing.
+ * add their incidents to that referral as evidence, and raise its priority when they are graver.
+ * The same evidence twice adds nothing, so a rerun of the triggers changes nothing.
  */
 export interface TriggerEvidence {
   incidentId: number
@@ -30,6 +34,12 @@ export interface RaiseFromTriggerInput {
   purpose: string
   routeToTeamId?: string
   homeLsoaCode?: string
+  /** The day the rule was run as of (YYYY-MM-DD), for its finding. */
+  firedOn?: string
+  /** The rule's RFG score, for rules that score. */
+  score?: { recency: number; frequency: number; gravity: number; total: number; offences: number }
+  /** Who wrote the rule version: the author of its assessments (null for a shipped rule). */
+  ruleAuthorUserId?: string | null
 }
 
 export interface RaiseResult {
@@ -39,6 +49,8 @@ export interface RaiseResult {
   evidenceAdded: number
   /** The team was at or over its capacity when the referral was routed to it. */
   overCapacity: boolean
+  /** Set when this hit was graver than the open referral's priority (priority-escalation.ts). */
+  priorityRaised?: PriorityRaise
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/
@@ -53,6 +65,14 @@ function check(input: RaiseFromTriggerInput): void {
     errors.ruleVersion = 'ruleVersion must be a whole number from 1'
   if (!isPriority(input.priority)) errors.priority = 'priority must be low, normal, high or urgent'
   if (!isPurpose(input.purpose)) errors.purpose = `'${String(input.purpose)}' is not a purpose`
+  if (input.firedOn !== undefined && !DATE.test(input.firedOn)) errors.firedOn = 'firedOn must be YYYY-MM-DD'
+  if (
+    input.score !== undefined &&
+    !['recency', 'frequency', 'gravity', 'total', 'offences'].every((part) =>
+      Number.isFinite((input.score as unknown as Record<string, unknown>)[part]),
+    )
+  )
+    errors.score = 'score must give recency, frequency, gravity, total and offences as numbers'
   if (!Array.isArray(input.evidence) || input.evidence.length === 0)
     errors.evidence = 'evidence must list at least one incident'
   else {
@@ -144,6 +164,18 @@ export async function raiseFromTrigger(
             capacity: choice.team.capacity,
           },
         })
+        await notifyReferralArrived(
+          trx,
+          {
+            ...referral,
+            status: 'new',
+            personId: input.personId,
+            fromUserId: null,
+            toOrganisationId: choice.team.organisationId,
+            toTeamId: choice.team.teamId,
+          },
+          now,
+        )
         open = { id: referral.id, reference: referral.reference, version: 1, purpose: input.purpose }
         created = true
       } catch (error) {
@@ -154,22 +186,43 @@ export async function raiseFromTrigger(
       }
     }
     const referralId = Number(open.id)
+    const provenance = await evidenceProvenance(trx, input.personId, input.evidence)
     const added = await trx
       .insertInto('referral_evidence')
       .values(
-        input.evidence.map((item) => ({
-          referral_id: referralId,
-          incident_id: item.incidentId,
-          incident_date: item.date,
-          why: item.why,
-          rule_key: input.ruleKey,
-          rule_version: input.ruleVersion,
-          added_at: now,
-        })),
+        input.evidence.map((item) => {
+          const source = provenance.get(item.incidentId)!
+          return {
+            referral_id: referralId,
+            incident_id: item.incidentId,
+            incident_date: item.date,
+            why: item.why,
+            rule_key: input.ruleKey,
+            rule_version: input.ruleVersion,
+            added_at: now,
+            category: source.category,
+            source_kind: source.sourceKind,
+            import_run_id: source.importRunId,
+            category_source_system: source.categorySourceSystem,
+          }
+        }),
       )
       .onConflict((oc) => oc.columns(['referral_id', 'incident_id']).doNothing())
       .returning('id')
       .execute()
+    if (created || added.length > 0)
+      await recordAssessments(
+        trx,
+        referralId,
+        {
+          kind: 'rule',
+          ruleKey: input.ruleKey,
+          ruleVersion: input.ruleVersion,
+          authorUserId: input.ruleAuthorUserId ?? null,
+        },
+        ruleAssessments(input, created),
+        now,
+      )
     if (!created && added.length > 0) {
       await appendEvent(trx, {
         referralId,
@@ -179,6 +232,21 @@ export async function raiseFromTrigger(
         details: { incidents: added.length, ruleVersion: input.ruleVersion },
       })
     }
+    const priorityRaised = created ? null : await raisePriorityIfGraver(trx, { ...input, referralId, now })
+    // A raised priority is the rule's assessment, recorded as one like the priority it started with.
+    if (priorityRaised)
+      await recordAssessments(
+        trx,
+        referralId,
+        {
+          kind: 'rule',
+          ruleKey: input.ruleKey,
+          ruleVersion: input.ruleVersion,
+          authorUserId: input.ruleAuthorUserId ?? null,
+        },
+        [priorityAssessment(priorityRaised.to)],
+        now,
+      )
     if (created || added.length > 0) {
       await recordAudit(trx, {
         action: created ? 'collect' : 'combine',
@@ -195,6 +263,36 @@ export async function raiseFromTrigger(
         },
       })
     }
-    return { referralId, reference: open.reference, created, evidenceAdded: added.length, overCapacity }
+    return {
+      referralId,
+      reference: open.reference,
+      created,
+      evidenceAdded: added.length,
+      overCapacity,
+      ...(priorityRaised ? { priorityRaised } : {}),
+    }
   })
+}
+
+/** What the rule concluded on this run: its finding, its score, and (when it raised the referral) the priority. */
+function ruleAssessments(input: RaiseFromTriggerInput, created: boolean): NewAssessment[] {
+  const incidents = new Set(input.evidence.map((item) => item.incidentId)).size
+  const asOf = input.firedOn ? ` as of ${input.firedOn}` : ''
+  const assessments: NewAssessment[] = [
+    {
+      kind: 'trigger-finding',
+      finding: `The rule ${input.ruleKey} (version ${input.ruleVersion}) matched ${incidents} ${incidents === 1 ? 'incident' : 'incidents'}${asOf}`,
+      detail: { incidents, ...(input.firedOn ? { asOf: input.firedOn } : {}) },
+    },
+  ]
+  if (input.score) {
+    const { total, recency, frequency, gravity, offences } = input.score
+    assessments.push({
+      kind: 'rfg-score',
+      finding: `RFG score ${total} (recency ${recency}, frequency ${frequency}, gravity ${gravity}, from ${offences} ${offences === 1 ? 'offence' : 'offences'})${asOf}`,
+      detail: { total, recency, frequency, gravity, offences },
+    })
+  }
+  if (created) assessments.push(priorityAssessment(input.priority))
+  return assessments
 }

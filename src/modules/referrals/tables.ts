@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely'
+import type { DataSubjectCategory } from '../platform/data-subject-categories.ts'
 import type { Outcome, Priority, ReferralStatus } from './workflow.ts'
 
 /** Table types of referrals, their evidence and history, and the team settings routing reads. */
@@ -54,6 +55,29 @@ export interface ReferralEvidenceTable {
   rule_key: string | null
   rule_version: number | null
   added_at: Timestamp
+  /** The referral's person's category of data subject in the incident (C3). */
+  category: DataSubjectCategory
+  /** The data source (import format) and the import run the incident came from. */
+  source_kind: string
+  import_run_id: number
+  /** The records system that recorded the person's involvement; null when the category is derived. */
+  category_source_system: string | null
+}
+
+export type AssessmentKind = 'trigger-finding' | 'rfg-score' | 'priority'
+
+/** An opinion about the referral's subject, kept apart from the facts (C3): see migration 0020. */
+export interface ReferralAssessmentTable {
+  id: Generated<number>
+  referral_id: number
+  kind: AssessmentKind
+  finding: string
+  detail: Json<Record<string, unknown>>
+  source: 'rule' | 'user'
+  rule_key: string | null
+  rule_version: number | null
+  author_user_id: string | null
+  assessed_at: Timestamp
 }
 
 export interface ReferralEventTable {
@@ -76,4 +100,5 @@ export interface ReferralTables {
   referral: ReferralTable
   referral_evidence: ReferralEvidenceTable
   referral_event: ReferralEventTable
+  referral_assessment: ReferralAssessmentTable
 }

@@ -154,9 +154,10 @@ export interface Transition {
 }
 
 /** The past tense of each action, for history and for the answer a stale writer gets. */
-export const ACTION_DONE: Record<ActionKind | 'raised' | 'evidence-added', string> = {
+export const ACTION_DONE: Record<ActionKind | 'raised' | 'evidence-added' | 'priority-raised', string> = {
   raised: 'made',
   'evidence-added': 'added evidence to',
+  'priority-raised': 'raised the priority of',
   accept: 'accepted',
   decline: 'declined',
   'request-information': 'asked for more information on',

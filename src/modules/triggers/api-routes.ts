@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { withViewerScope } from '../../db/viewer-scope.ts'
 import { defineRoutes } from '../../server/define-route.ts'
 import { sendProblem } from '../../server/request-context.ts'
 import { API_PREFIX } from '../platform/api/routes.ts'
@@ -17,7 +18,7 @@ import type { RuleProblem } from './rule-definition.ts'
 /** /api/v1/triggers: the rules pages' reads and changes as JSON, with the same checks and audit. */
 export function registerTriggerApiRoutes(app: FastifyInstance): void {
   const route = defineRoutes(app)
-  const { db } = app.deps
+  const { db, clock } = app.deps
   const viewer = (request: FastifyRequest) => request.user as NonNullable<FastifyRequest['user']>
   const editor = (request: FastifyRequest) => ({
     userId: viewer(request).id,
@@ -134,7 +135,8 @@ export function registerTriggerApiRoutes(app: FastifyInstance): void {
       const rule = await findRule(keyOf(request))
       if (!rule) return notFound(request, reply)
       const query = request.query as { version: string; from: string; to: string }
-      const outcome = await dryRunVersion(db, rule, query)
+      const scope = { ...viewer(request), on: clock.now() }
+      const outcome = await withViewerScope(db, scope, null, (trx) => dryRunVersion(trx, rule, query))
       if (!outcome.ok) {
         return sendProblem(
           request,

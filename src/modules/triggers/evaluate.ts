@@ -1,5 +1,5 @@
 import { rfgScore, type RfgScore } from './rfg.ts'
-import type { EvidenceSource, Priority, TriggerRule } from './rule-definition.ts'
+import { PRIORITIES, type EvidenceSource, type Priority, type TriggerRule } from './rule-definition.ts'
 import { ageOn, checkedEventDay, requireDay, type PersonTimeline, type TimelineEvent } from './timeline.ts'
 import type { Purpose } from '../platform/data-classes.ts'
 
@@ -137,7 +137,7 @@ export function evaluateRule(rule: TriggerRule, timeline: PersonTimeline, asOf: 
     personId: timeline.personId,
     ruleKey: rule.key,
     ruleVersion: rule.version,
-    priority: rule.priority,
+    priority: hitPriority(rule, score),
     purpose: rule.purpose,
     lsoaCode: timeline.homeLsoaCode,
     firedOn: asOf,
@@ -149,6 +149,16 @@ export function evaluateRule(rule: TriggerRule, timeline: PersonTimeline, asOf: 
     })),
     ...(score ? { score } : {}),
   }
+}
+
+/** PRIORITIES runs from the gravest down. */
+const gravity = (priority: Priority) => PRIORITIES.length - PRIORITIES.indexOf(priority)
+
+/** The rule's priority, or the higher one its score earns (score.raisePriority). */
+function hitPriority(rule: TriggerRule, score: RfgScore | undefined): Priority {
+  const raise = rule.score?.raisePriority
+  if (!raise || !score || score.total < raise.atLeast) return rule.priority
+  return gravity(raise.priority) > gravity(rule.priority) ? raise.priority : rule.priority
 }
 
 export interface StoppedRule {

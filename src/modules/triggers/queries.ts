@@ -6,6 +6,15 @@ import { recordAudit } from '../platform/audit/audit-log.ts'
 import { roleHasPermission, type Role } from '../platform/roles.ts'
 import { validateRule, type RuleProblem, type TriggerRule } from './rule-definition.ts'
 import type { RuleVersionStatus } from './tables.ts'
+import { fingerprintOf } from './page-forms.ts'
+import { userNames } from './page-queries.ts'
+
+const londonDateTime = (date: Date) =>
+  new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Europe/London',
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  }).format(date)
 
 /** Who is changing rules: the signed-in user, with the role their session carries. */
 export interface RuleEditor {
@@ -114,12 +123,16 @@ export async function saveDraft(
 /**
  * Puts a draft live: only a role with triggers:approve, never the draft's author. The version
  * that was live is retired in the same transaction, so a run always sees exactly one version.
+ * Given the fingerprint of the definition the approver read, the check is made under the row's
+ * lock: of two approvals at once, or an approval racing the author's save, exactly one outcome
+ * stands and the other is a conflict naming who did what, and when.
  */
 export async function approveDraft(
   db: Kysely<Database>,
   key: string,
   version: number,
   approver: RuleEditor,
+  read: { fingerprint?: string } = {},
 ): Promise<TriggerRule> {
   if (!roleHasPermission(approver.role, 'triggers:approve')) {
     throw new DomainError('forbidden', 'Only a supervisor may approve a trigger rule')
@@ -128,14 +141,42 @@ export async function approveDraft(
     const draft = await trx
       .selectFrom('trigger_rule_version as v')
       .innerJoin('trigger_rule as r', 'r.id', 'v.rule_id')
-      .select(['v.id', 'v.rule_id', 'v.status', 'v.created_by', 'v.definition'])
+      .select([
+        'v.id',
+        'v.rule_id',
+        'v.status',
+        'v.created_by',
+        'v.definition',
+        'v.updated_at',
+        'v.approved_by',
+        'v.approved_at',
+      ])
       .where('r.key', '=', key)
       .where('v.version', '=', version)
       .forUpdate()
       .executeTakeFirst()
     if (!draft) throw notFound(`Version ${version} of trigger rule '${key}'`)
     if (draft.status !== 'draft') {
-      throw new DomainError('conflict', `Version ${version} of '${key}' is ${draft.status}, not a draft`)
+      const names = await userNames(trx, [draft.approved_by])
+      const when = draft.approved_at ? ` at ${londonDateTime(new Date(draft.approved_at))}` : ''
+      const approval = draft.approved_by
+        ? `${names.get(draft.approved_by) ?? 'another supervisor'} approved it${when}`
+        : 'it was shipped approved with Upstream'
+      throw new DomainError(
+        'conflict',
+        `Version ${version} of '${key}' is ${draft.status}, not a draft: ${approval}`,
+      )
+    }
+    if (read.fingerprint !== undefined) {
+      const current = validateRule(draft.definition)
+      if (!current.ok || fingerprintOf(current.rule) !== read.fingerprint) {
+        const names = await userNames(trx, [draft.created_by])
+        const savedBy = (draft.created_by && names.get(draft.created_by)) || 'someone'
+        throw new DomainError(
+          'conflict',
+          `The draft of '${key}' was saved again since you opened it, by ${savedBy} at ${londonDateTime(new Date(draft.updated_at))}: read it again before approving`,
+        )
+      }
     }
     if (draft.created_by === approver.userId) {
       throw new DomainError(

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { withViewerScope } from '../../db/viewer-scope.ts'
 import { defineRoutes } from '../../server/define-route.ts'
 import { sendProblem } from '../../server/request-context.ts'
 import { formText, queryText } from '../platform/admin/forms.ts'
@@ -237,7 +238,8 @@ export function registerTriggerRoutes(app: FastifyInstance): void {
         })
       // Nothing is read until the viewer asks for a period.
       if (!queryText(request, 'from') && !queryText(request, 'to')) return render({})
-      const outcome = await dryRunVersion(db, rule, values)
+      const scope = { ...viewer(request), on: clock.now() }
+      const outcome = await withViewerScope(db, scope, null, (trx) => dryRunVersion(trx, rule, values))
       if (!outcome.ok) {
         reply.code(400)
         return render({

@@ -4,7 +4,8 @@ import type { AuditEntryInput } from '../platform/audit/audit-log.ts'
 import { loadTimelines } from '../people/timelines.ts'
 import { dryRun, type DryRun } from './dry-run.ts'
 import { lsoaNames } from './page-queries.ts'
-import { dryRunPeriod, fingerprintOf, keyOf, RESERVED_KEYS, versionNumber } from './page-forms.ts'
+import { DomainError } from '../../errors.ts'
+import { dryRunPeriod, keyOf, RESERVED_KEYS, versionNumber } from './page-forms.ts'
 import {
   approveDraft,
   listRules,
@@ -119,7 +120,7 @@ export type ApproveOutcome = { ok: true; rule: TriggerRule } | { ok: false; conf
 /**
  * Approves the draft the approver read: its version and the fingerprint of its definition. A
  * version that is no longer the draft, or a draft saved again since, is a conflict and nothing
- * changes. approveDraft itself refuses the author and audits the approval.
+ * changes; approveDraft checks both under the row's lock, refuses the author and audits.
  */
 export async function approveReadDraft(
   db: Kysely<Database>,
@@ -138,11 +139,11 @@ export async function approveReadDraft(
         : `'${rule.key}' has no draft version ${versionText.slice(0, 12)} to approve`,
     }
   }
-  if (fingerprintOf(await ruleVersion(db, rule.key, version)) !== fingerprint) {
-    return {
-      ok: false,
-      conflict: `The draft of '${rule.key}' was saved again since you opened it: read it again before approving`,
-    }
+  try {
+    return { ok: true, rule: await approveDraft(db, rule.key, version, approver, { fingerprint }) }
+  } catch (error) {
+    if (error instanceof DomainError && error.code === 'conflict')
+      return { ok: false, conflict: error.message }
+    throw error
   }
-  return { ok: true, rule: await approveDraft(db, rule.key, version, approver) }
 }

@@ -59,6 +59,8 @@ export interface RuleScore {
   /** Rank this rule's hits by score, highest first, in a run. */
   rank: boolean
   scheme: RfgScheme
+  /** A hit scoring at least atLeast takes this priority instead of the rule's, when it is higher. */
+  raisePriority?: { atLeast: number; priority: Priority }
 }
 
 export interface TriggerRule {
@@ -255,7 +257,7 @@ function score(value: unknown, windowDays: number | null, problems: Problems): R
     problems.add('score', "must be an object { method: 'rfg', cutOff, rank?, scheme? }")
     return undefined
   }
-  problems.unknownFields(value, ['method', 'cutOff', 'rank', 'scheme'], 'score')
+  problems.unknownFields(value, ['method', 'cutOff', 'rank', 'scheme', 'raisePriority'], 'score')
   if (value.method !== 'rfg') problems.add('score.method', `must be 'rfg' (got ${describe(value.method)})`)
   const cutOff = value.cutOff
   if (typeof cutOff !== 'number' || !Number.isFinite(cutOff) || cutOff < 0) {
@@ -268,7 +270,32 @@ function score(value: unknown, windowDays: number | null, problems: Problems): R
   const bandLimit = value.scheme === undefined ? null : windowDays
   for (const problem of rfgSchemeProblems(scheme, 'score.scheme', bandLimit))
     problems.add(problem.path, problem.message)
-  return { method: 'rfg', cutOff: cutOff as number, rank: value.rank === true, scheme: scheme as RfgScheme }
+  const raisePriority = scorePriority(value.raisePriority, problems)
+  return {
+    method: 'rfg',
+    cutOff: cutOff as number,
+    rank: value.rank === true,
+    scheme: scheme as RfgScheme,
+    ...(raisePriority ? { raisePriority } : {}),
+  }
+}
+
+function scorePriority(value: unknown, problems: Problems): RuleScore['raisePriority'] {
+  if (value === undefined) return undefined
+  if (!isRecord(value)) {
+    problems.add('score.raisePriority', 'must be an object { atLeast, priority }')
+    return undefined
+  }
+  problems.unknownFields(value, ['atLeast', 'priority'], 'score.raisePriority')
+  const { atLeast, priority } = value
+  if (typeof atLeast !== 'number' || !Number.isFinite(atLeast) || atLeast < 0)
+    problems.add('score.raisePriority.atLeast', `must be a score of 0 or more (got ${describe(atLeast)})`)
+  if (!(PRIORITIES as readonly unknown[]).includes(priority))
+    problems.add(
+      'score.raisePriority.priority',
+      `${describe(priority)} is not a priority (known: ${PRIORITIES.join(', ')})`,
+    )
+  return { atLeast: atLeast as number, priority: priority as Priority }
 }
 
 /** Checks a rule written as JSON; refuses it with every problem, each naming its field path. */

@@ -8,6 +8,7 @@ import { partnershipDate } from '../platform/sharing.ts'
 import { raiseFromTrigger } from '../referrals/index.ts'
 import { runRules } from './evaluate.ts'
 import { liveRules } from './queries.ts'
+import { approvedRuleAuthors } from './rule-authors.ts'
 
 /**
  * The open TIPT loop: every approved rule over every linked person's timeline, as of a day; each
@@ -48,6 +49,7 @@ export async function runTriggers(
     .executeTakeFirstOrThrow()
   try {
     const { rules, refused } = await liveRules(db)
+    const authors = await approvedRuleAuthors(db)
     const timelines = await loadTimelines(db)
     const { hits, stopped } = runRules(rules, timelines, asOf)
     let referralsRaised = 0
@@ -70,6 +72,9 @@ export async function runTriggers(
           priority: hit.priority,
           purpose: hit.purpose,
           ...(hit.lsoaCode ? { homeLsoaCode: hit.lsoaCode } : {}),
+          firedOn: hit.firedOn,
+          ...(hit.score ? { score: hit.score } : {}),
+          ruleAuthorUserId: authors.get(`${hit.ruleKey}@${hit.ruleVersion}`) ?? null,
         },
         clock,
       ).catch((error: unknown) => {

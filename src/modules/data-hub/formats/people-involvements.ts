@@ -112,6 +112,8 @@ export function roleCode(label: string): InvolvementRole | null {
     .trim()
     .toLowerCase()
     .replace(/[\s_]+/g, '-')
+  // The C3 category's name for a child present: the same role.
+  if (code === 'child-at-risk') return 'child-present'
   return ROLE_SET.has(code) ? (code as InvolvementRole) : null
 }
 

@@ -42,7 +42,10 @@ export const INVENTORY: TableInventory[] = [
       natural_key: personal(
         'Hash of source system, person ID, incident and role: the same involvement in a later file',
       ),
-      role: personal('Category of data subject (C3): victim, suspect, offender, witness and so on', {
+      role: personal('How the source says the person is involved: victim, suspect, child present and so on', {
+        criminalOffence: true,
+      }),
+      category: personal('Category of data subject (C3), an enum: suspect, victim, child at risk...', {
         criminalOffence: true,
       }),
       incident_source_kind: plain('The source kind of the incident, e.g. police-uk-street'),

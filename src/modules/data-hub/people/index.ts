@@ -2,3 +2,4 @@
 export { peopleInvolvedIn, type PeopleInvolved, type PersonInvolved, type PersonIdentity } from './queries.ts'
 export { resolveInvolvements, type ResolveResult } from './resolve-involvements.ts'
 export { INVOLVEMENT_ROLES, type InvolvementRole } from './tables.ts'
+export { normaliseName, normalisePostcode } from '../formats/people-involvements.ts'

@@ -1,8 +1,9 @@
 import type { Generated } from 'kysely'
+import type { DataSubjectCategory } from '../../platform/data-subject-categories.ts'
 
 /** Table types of people and their involvements in incidents (personal data). */
 
-/** The categories of data subject of checklist C3: how a person is linked to an incident. */
+/** The roles a source gives for how a person is linked to an incident; each maps to a data-subject category. */
 export const INVOLVEMENT_ROLES = [
   'victim',
   'suspect',
@@ -40,6 +41,8 @@ export interface PersonInvolvementTable {
   /** The row's identity: a hash of source system, person ID, incident source and reference, and role. */
   natural_key: string
   role: InvolvementRole
+  /** The category of data subject (C3), from the role: categoryOfRole. */
+  category: DataSubjectCategory
   /** The data_source kind of the incident's source, and the incident's reference in it. */
   incident_source_kind: string
   incident_reference: string

@@ -2,7 +2,9 @@ import { sql, type Transaction } from 'kysely'
 import type { Database } from '../../../db/schema.ts'
 import type { WriteCounts } from '../formats/import-format.ts'
 import type { InvolvementRow } from '../formats/people-involvements.ts'
+import { recordAudit } from '../../platform/audit/audit-log.ts'
 import { resolveInvolvementsIn } from './resolve-involvements.ts'
+import { categoryOfRole } from '../../platform/data-subject-categories.ts'
 
 /**
  * Writes one batch of involvement rows: first their people (one record per source system and
@@ -23,15 +25,17 @@ export async function writeInvolvements(
   const text = (pick: (row: InvolvementRow) => string) => sql`${involvements.map(pick)}::text[]`
   const written = await sql<{ inserted: boolean }>`
     insert into person_involvement
-      (person_record_id, natural_key, role, incident_source_kind, incident_reference, incident_id, import_run_id)
-    select person.id, batch.natural_key, batch.role, batch.incident_source_kind, batch.incident_reference,
+      (person_record_id, natural_key, role, category, incident_source_kind, incident_reference, incident_id, import_run_id)
+    select person.id, batch.natural_key, batch.role, batch.category::data_subject_category,
+      batch.incident_source_kind, batch.incident_reference,
       (select min(incident.id) from incident
         where incident.source_kind = batch.incident_source_kind
           and incident.source_reference = batch.incident_reference),
       ${runId}
     from unnest(${text((r) => r.identity)}, ${text((r) => r.source_system)}, ${text((r) => r.source_person_id)},
-      ${text((r) => r.role)}, ${text((r) => r.incident_source_kind)}, ${text((r) => r.incident_reference)})
-      as batch (natural_key, source_system, source_person_id, role, incident_source_kind, incident_reference)
+      ${text((r) => r.role)}, ${text((r) => categoryOfRole(r.role))}, ${text((r) => r.incident_source_kind)},
+      ${text((r) => r.incident_reference)})
+      as batch (natural_key, source_system, source_person_id, role, category, incident_source_kind, incident_reference)
     join person_record as person
       on person.source_system = batch.source_system and person.source_person_id = batch.source_person_id
     on conflict (natural_key) do update set
@@ -49,7 +53,8 @@ export async function writeInvolvements(
     .executeTakeFirstOrThrow()
   if (Number(batches.count) === 1) await resolveInvolvementsIn(trx)
   const inserted = written.rows.filter((row) => row.inserted).length
-  return { inserted, updated: rows.length - inserted }
+  const skipped = await skipErasedRows(trx, runId, rows)
+  return { inserted, updated: rows.length - inserted - skipped }
 }
 
 async function upsertPeople(
@@ -73,6 +78,10 @@ async function upsertPeople(
       ${text((r) => r.date_of_birth)}, ${text((r) => r.address)}, ${text((r) => r.postcode)})
       as batch (source_system, source_person_id, first_names, last_name, first_names_normalised,
         last_name_normalised, date_of_birth, address, postcode)
+    -- An erased record is not brought back by a later extract (decision 0011): its involvements then
+    -- find no person record and are skipped too.
+    where not exists (select 1 from erasure_tombstone t where t.source_key_sha256 =
+      encode(sha256(convert_to(batch.source_system || chr(31) || batch.source_person_id, 'UTF8')), 'hex'))
     on conflict (source_system, source_person_id) do update set
       first_names = excluded.first_names,
       last_name = excluded.last_name,
@@ -87,4 +96,31 @@ async function upsertPeople(
         person_record.address, person_record.postcode)
       is distinct from (excluded.first_names, excluded.last_name, excluded.date_of_birth,
         excluded.address, excluded.postcode)`.execute(trx)
+}
+
+/** Rows of erased records (skipped above), counted and reported in the audit log by the run's id only. */
+async function skipErasedRows(
+  trx: Transaction<Database>,
+  runId: number,
+  rows: readonly InvolvementRow[],
+): Promise<number> {
+  const text = (pick: (row: InvolvementRow) => string) => sql`${rows.map(pick)}::text[]`
+  const { rows: found } = await sql<{ n: number }>`
+    select count(*)::int as n
+    from unnest(${text((r) => r.source_system)}, ${text((r) => r.source_person_id)}) as batch (source_system, source_person_id)
+    where exists (select 1 from erasure_tombstone t where t.source_key_sha256 =
+      encode(sha256(convert_to(batch.source_system || chr(31) || batch.source_person_id, 'UTF8')), 'hex'))`.execute(
+    trx,
+  )
+  const skipped = Number(found[0]?.n ?? 0)
+  if (skipped > 0) {
+    await recordAudit(trx, {
+      action: 'collect',
+      event: 'ERASED_RECORDS_NOT_IMPORTED',
+      recordType: 'import_run',
+      recordIds: [String(runId)],
+      details: { rowsSkipped: skipped },
+    })
+  }
+  return skipped
 }
