@@ -4,6 +4,7 @@ import type { Database } from '../../db/schema.ts'
 import { withViewerScope } from '../../db/viewer-scope.ts'
 import { invalid } from '../../errors.ts'
 import { recordAudit } from '../platform/audit/audit-log.ts'
+import { restrictionGate } from '../people/restrictions/index.ts'
 import { isBeyondUse } from '../people/subject-rights/index.ts'
 import { isRole, roleHasPermission } from '../platform/roles.ts'
 import type { AccessingUser } from '../platform/sharing.ts'
@@ -172,6 +173,25 @@ export async function actOnReferral(
         details: { reason: access.referral.reason },
       })
       return { kind: 'denied', reason: access.referral.reason }
+    }
+    // A restricted person's referral is acted on only by those who may open it (A7).
+    if (row.person_id !== null) {
+      const gate = await restrictionGate(trx, actor, Number(row.person_id), now, {
+        ...context,
+        purpose: row.purpose,
+      })
+      if (!gate.allowed) {
+        await recordAudit(trx, {
+          ...audit,
+          action: 'alter',
+          event,
+          outcome: 'denied',
+          purpose: row.purpose,
+          recordIds: [String(row.id)],
+          details: { reason: gate.reason, restriction: gate.cause },
+        })
+        return { kind: 'denied', reason: gate.reason }
+      }
     }
     const referralId = Number(row.id)
     if (row.version !== readVersion) {

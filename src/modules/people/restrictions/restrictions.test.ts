@@ -8,6 +8,7 @@ import { clientSignedInAs } from '../../../../test/http-client.ts'
 import { ManualClock } from '../../../clock.ts'
 import { deliverDueMail } from '../../platform/mail/deliver.ts'
 import { startTestSmtpServer, type TestSmtpServer } from '../../platform/mail/test-support.ts'
+import { actOnReferral } from '../../referrals/act-on-referral.ts'
 import { sweepGrantNotices } from './grants.ts'
 
 /**
@@ -225,6 +226,23 @@ for (const backend of backends()) {
       assert.equal(api.statusCode, 403)
       assert.doesNotMatch(api.body, /Restrictedperson/)
       assert.equal((await (await as(worker)).get(`/referrals/${referral.id}`)).statusCode, 200)
+
+      // Acting on it is refused too, through the function the screening form posts to.
+      const screening = await actOnReferral(
+        database.db,
+        { id: supervisor.id, organisationId: supervisor.organisationId, role: 'supervisor' },
+        referral.id,
+        1,
+        { kind: 'accept' },
+        { clock },
+      )
+      assert.equal(screening.kind, 'denied')
+      const after = await database.db
+        .selectFrom('referral')
+        .select(['status', 'version'])
+        .where('id', '=', referral.id)
+        .executeTakeFirstOrThrow()
+      assert.deepEqual([after.status, after.version], ['new', 1])
     })
 
     test('4. a grant expires on the day it should, and its notice is sent 7 days before, once', async () => {
