@@ -5,6 +5,7 @@ import { withViewerScope } from '../../db/viewer-scope.ts'
 import { invalid } from '../../errors.ts'
 import { recordAudit } from '../platform/audit/audit-log.ts'
 import { mayAccess, outsideOwnCases, type AccessingUser } from '../platform/sharing.ts'
+import { closedTo } from './restrictions/closed-to.ts'
 import { notBeyondUse } from './subject-rights/beyond-use.ts'
 
 /**
@@ -18,7 +19,12 @@ export interface PersonFound {
   displayName: string
   dateOfBirth: string | null
   records: number
+  /** A restricted record the viewer may not open: no name or date of birth, only the way to its page. */
+  restricted?: boolean
 }
+
+/** What a list shows in place of the name of a person the viewer may not open. */
+export const RESTRICTED_RECORD = 'Restricted record'
 
 export const SEARCH_LIMIT = 50
 
@@ -94,15 +100,31 @@ export async function searchPeople(
       sharingAgreementId: access.agreementId ?? null,
       details: { found: rows.length, byDateOfBirth: input.dateOfBirth !== '' },
     })
+    const closed = await closedTo(
+      trx,
+      viewer,
+      rows.map((row) => row.id),
+      now,
+    )
     return {
       allowed: true,
       reason: access.reason,
-      people: rows.map((row) => ({
-        id: row.id,
-        displayName: row.display_name,
-        dateOfBirth: row.date_of_birth,
-        records: row.records,
-      })),
+      people: rows.map((row) =>
+        closed.has(row.id)
+          ? {
+              id: row.id,
+              displayName: RESTRICTED_RECORD,
+              dateOfBirth: null,
+              records: row.records,
+              restricted: true,
+            }
+          : {
+              id: row.id,
+              displayName: row.display_name,
+              dateOfBirth: row.date_of_birth,
+              records: row.records,
+            },
+      ),
     }
   })
 }

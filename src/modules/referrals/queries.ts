@@ -6,7 +6,7 @@ import { recordAudit } from '../platform/audit/audit-log.ts'
 import { isBeyondUse, notBeyondUse } from '../people/subject-rights/index.ts'
 import type { Purpose } from '../platform/data-classes.ts'
 import type { AccessingUser } from '../platform/sharing.ts'
-import { restrictionGate } from '../people/restrictions/index.ts'
+import { closedTo, restrictionGate } from '../people/restrictions/index.ts'
 import type { DataSubjectCategory } from '../platform/data-subject-categories.ts'
 import { capacityOf, fieldAccess, isParty, purposesAllowed } from './access.ts'
 import { assessmentsOf, type ReferralAssessment } from './assessments.ts'
@@ -482,8 +482,16 @@ export async function referralInbox(
       .limit(query.pageSize)
       .offset((query.page - 1) * query.pageSize)
       .execute()
+    const closed = await closedTo(
+      trx,
+      viewer,
+      rows.flatMap((row) => (row.person_id === null ? [] : [Number(row.person_id)])),
+      now,
+    )
     const referrals = rows.map((row): ReferralSummary => {
-      const identityShown = row.person_id !== null && allowed.identity.has(row.purpose as Purpose)
+      const restricted = row.person_id !== null && closed.has(Number(row.person_id))
+      const identityShown =
+        row.person_id !== null && !restricted && allowed.identity.has(row.purpose as Purpose)
       return {
         id: Number(row.id),
         reference: row.reference,
