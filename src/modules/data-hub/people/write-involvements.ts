@@ -83,13 +83,13 @@ async function upsertPeople(
     where not exists (select 1 from erasure_tombstone t where t.source_key_sha256 =
       encode(sha256(convert_to(batch.source_system || chr(31) || batch.source_person_id, 'UTF8')), 'hex'))
     on conflict (source_system, source_person_id) do update set
-      first_names = excluded.first_names,
-      last_name = excluded.last_name,
-      first_names_normalised = excluded.first_names_normalised,
-      last_name_normalised = excluded.last_name_normalised,
-      date_of_birth = excluded.date_of_birth,
-      address = excluded.address,
-      postcode = excluded.postcode,
+      first_names = ${keepRectified('first_names')},
+      last_name = ${keepRectified('last_name')},
+      first_names_normalised = ${keepRectified('first_names', 'first_names_normalised')},
+      last_name_normalised = ${keepRectified('last_name', 'last_name_normalised')},
+      date_of_birth = ${keepRectified('date_of_birth')},
+      address = ${keepRectified('address')},
+      postcode = ${keepRectified('postcode')},
       import_run_id = excluded.import_run_id
     -- A record keeps the run that last changed it, not every run that repeated it.
     where (person_record.first_names, person_record.last_name, person_record.date_of_birth,
@@ -97,6 +97,22 @@ async function upsertPeople(
       is distinct from (excluded.first_names, excluded.last_name, excluded.date_of_birth,
         excluded.address, excluded.postcode)`.execute(trx)
 }
+
+/**
+ * A field the DPO rectified (subject-rights/rectification.ts) keeps its corrected value while the
+ * source goes on sending the value that was corrected; a different value from the source is a
+ * new fact and is taken. `column` is written, `field` is the rectified field it follows.
+ */
+function keepRectified(field: RectifiableField, column: string = field) {
+  return sql.raw(`case when exists (
+      select 1 from person_rectification pr
+        join person_rectification_field f on f.rectification_id = pr.id
+       where pr.person_record_id = person_record.id and f.field = '${field}'
+         and f.old_value is not distinct from excluded.${field}::text)
+    then person_record.${column} else excluded.${column} end`)
+}
+
+type RectifiableField = 'first_names' | 'last_name' | 'date_of_birth' | 'address' | 'postcode'
 
 /** Rows of erased records (skipped above), counted and reported in the audit log by the run's id only. */
 async function skipErasedRows(
