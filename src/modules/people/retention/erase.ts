@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely'
+import { inTransaction } from '../../../db/in-transaction.ts'
 import type { Database } from '../../../db/schema.ts'
 import { DomainError, invalid, notFound } from '../../../errors.ts'
 import { recordAudit } from '../../platform/audit/audit-log.ts'
@@ -46,14 +47,6 @@ function checkReason(reason: string): string {
   if (trimmed.length > MAX_ERASURE_REASON)
     throw invalid({ reason: `Keep the reason to ${MAX_ERASURE_REASON} characters or fewer` })
   return trimmed
-}
-
-function inTransaction<T>(
-  db: Kysely<Database>,
-  work: (trx: Transaction<Database>) => Promise<T>,
-): Promise<T> {
-  if (db.isTransaction) return work(db as Transaction<Database>)
-  return db.transaction().execute(work)
 }
 
 /** Erases a person (and every identity merged into them), their records and all derived from them. */
