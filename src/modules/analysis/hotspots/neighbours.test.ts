@@ -231,6 +231,9 @@ describe('ellipsoidKilometres', () => {
 
   test('is 0 between a point and itself, and the same both ways', () => {
     assert.equal(ellipsoidKilometres(-0.1, 51.5, -0.1, 51.5), 0)
+    // fast-check once found NaN for longitudes 1.8e-160 apart (seed 1038976416): a number, and tiny.
+    const tiny = ellipsoidKilometres(-1.801067372138143e-160, 40.000000000000085, 0, 40.000000000000085)
+    assert.ok(Number.isFinite(tiny) && tiny < 1e-150, String(tiny))
     fc.assert(
       fc.property(
         fc.double({ min: -10, max: 10, noNaN: true }),

@@ -179,6 +179,9 @@ export function ellipsoidKilometres(
   const h1 = (3 * r - 1) / (2 * c)
   const h2 = (3 * r + 1) / (2 * s)
   const spherical = 2 * omega * WGS84_EQUATORIAL_RADIUS_KILOMETRES
+  // Points closer than ~1e-150 degrees make s subnormal and h1 or h2 infinite (Infinity × 0 = NaN);
+  // the flattening terms are then nothing, so the spherical distance is the answer.
+  if (!Number.isFinite(h1) || !Number.isFinite(h2)) return spherical
   return (
     spherical *
     (1 +
