@@ -100,14 +100,9 @@ export interface DueRecord {
   version: number
 }
 
-/** Records due for review on `asOf`, or within the notice period after it, earliest first. */
-export async function recordsDueForReview(
-  db: Kysely<Database>,
-  asOf: string,
-  options: { noticeDays?: number; limit?: number } = {},
-): Promise<DueRecord[]> {
-  const until = sql<string>`(${asOf}::date + ${options.noticeDays ?? REVIEW_NOTICE_DAYS}::int)`
-  const rows = await db
+/** A record's retention row with what the queue shows of it: one select for the queue and for one record. */
+const scheduleRows = (db: Kysely<Database>) =>
+  db
     .selectFrom('record_retention as rr')
     .innerJoin('person_record as r', 'r.id', 'rr.person_record_id')
     .leftJoin('sharing_agreement as a', 'a.id', 'rr.sharing_agreement_id')
@@ -122,6 +117,15 @@ export async function recordsDueForReview(
       'rr.next_review_on',
       'rr.version',
     ])
+
+/** Records due for review on `asOf`, or within the notice period after it, earliest first. */
+export async function recordsDueForReview(
+  db: Kysely<Database>,
+  asOf: string,
+  options: { noticeDays?: number; limit?: number } = {},
+): Promise<DueRecord[]> {
+  const until = sql<string>`(${asOf}::date + ${options.noticeDays ?? REVIEW_NOTICE_DAYS}::int)`
+  const rows = await scheduleRows(db)
     .where('rr.next_review_on', '<=', until)
     .orderBy('rr.next_review_on')
     .orderBy('rr.person_record_id')
@@ -162,22 +166,6 @@ function dueRecord(row: {
 
 /** One record's place in the schedule, or null when it has none (erased, or never assessed). */
 export async function recordRetention(db: Kysely<Database>, recordId: number): Promise<DueRecord | null> {
-  const row = await db
-    .selectFrom('record_retention as rr')
-    .innerJoin('person_record as r', 'r.id', 'rr.person_record_id')
-    .leftJoin('sharing_agreement as a', 'a.id', 'rr.sharing_agreement_id')
-    .select([
-      'rr.person_record_id',
-      'r.source_system',
-      'r.source_person_id',
-      'rr.regime',
-      'rr.mopi_group',
-      'a.reference',
-      'rr.clear_from',
-      'rr.next_review_on',
-      'rr.version',
-    ])
-    .where('rr.person_record_id', '=', recordId)
-    .executeTakeFirst()
+  const row = await scheduleRows(db).where('rr.person_record_id', '=', recordId).executeTakeFirst()
   return row ? dueRecord(row) : null
 }
